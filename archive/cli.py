@@ -1,0 +1,178 @@
+"""The ``archive`` command. Core commands live here; ``index`` and ``serve`` are contributed by the
+``indexer`` and ``web`` packages through the ``press_archive.commands`` entry-point group, so the core never
+imports them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archive.search import SORTS, SearchRequest, facet_names, search
+from archive.store import ArchiveError, IndexHome, IndexReader, default_index_path
+
+index_option = click.option(
+    "--index", "index_path", type=click.Path(path_type=Path), default=None,
+    help="Index folder (default: $ARCHIVE_INDEX or var/index).",
+)
+
+
+def open_reader(index_path: Path | None) -> IndexReader:
+    home = IndexHome(index_path or default_index_path())
+    reader = IndexReader(home)
+    reader.generation  # raises NoIndex with a plain message when nothing was indexed
+    return reader
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+class ArchiveGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ArchiveError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=ArchiveGroup)
+@click.version_option(package_name="press-archive")
+def main() -> None:
+    """Press Archive: index folders of press releases and search them.
+
+    Example: archive index corpus/ && archive search "opioid" --topic health
+    """
+
+
+@main.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def stats(index_path: Path | None, as_json: bool) -> None:
+    """How many releases the index holds, by facet, and when it was last indexed.
+
+    Example: archive stats --json
+    """
+    reader = open_reader(index_path)
+    result = search(reader, SearchRequest(page_size=1, facet_limit=5, passages=False))
+    data = {
+        "releases": result.total,
+        "indexed_at": reader.manifest.get("indexed_at"),
+        "sources": len(reader.manifest.get("sources", {})),
+        "index": str(reader.generation),
+        "years": {b.label: b.count for b in result.histogram},
+        "top": {f.name: {v.value: v.count for v in f.values} for f in result.facets},
+    }
+    if as_json:
+        emit_json(data)
+        return
+    click.echo(f"{data['releases']:,} releases from {data['sources']:,} files, indexed {data['indexed_at']}")
+    click.echo("years: " + ", ".join(f"{k} ({v})" for k, v in data["years"].items()))
+    for name, values in data["top"].items():
+        if values:
+            click.echo(f"top {name}: " + "; ".join(f"{k} ({v})" for k, v in values.items()))
+
+
+@main.command()
+@click.argument("release_id")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the whole record as JSON.")
+def show(release_id: str, index_path: Path | None, as_json: bool) -> None:
+    """Show one release.
+
+    Example: archive show justice-leader-guatemalan-drug-trafficking-3f2a9c1e
+    """
+    reader = open_reader(index_path)
+    release = reader.get(release_id)
+    if release is None:
+        raise click.ClickException(f"no release with id {release_id!r}")
+    if as_json:
+        emit_json(release.to_dict())
+        return
+    click.echo(release.title)
+    if release.subtitle:
+        click.echo(release.subtitle)
+    click.echo(f"{release.date or 'undated'} · {release.issuer or 'unknown issuer'} · {release.source}")
+    for s in release.speakers:
+        click.echo(f"  speaker: {s.name}" + (f" ({s.title})" if s.title else ""))
+    if release.topics:
+        click.echo("  topics: " + "; ".join(release.topics))
+    click.echo("")
+    for n, paragraph in enumerate(release.paragraphs, start=1):
+        click.echo(f"[p{n}] {paragraph}\n")
+
+
+@main.command("search")
+@click.argument("query", required=False, default="")
+@index_option
+@click.option("--speaker", multiple=True, help="Only releases quoting this speaker (repeat for OR).")
+@click.option("--topic", multiple=True, help="Only releases on this topic (repeat for OR).")
+@click.option("--issuer", multiple=True, help="Only releases by this issuer (repeat for OR).")
+@click.option("--tag", multiple=True, help="Only releases with this source tag (repeat for OR).")
+@click.option("--wire", multiple=True, help="Only releases from this wire (repeat for OR).")
+@click.option("--from", "date_from", default="", help="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--to", "date_to", default="", help="Latest date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True, help="Results per page.")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON.")
+def search_command(query: str, index_path: Path | None, speaker: tuple[str, ...], topic: tuple[str, ...],
+                   issuer: tuple[str, ...], tag: tuple[str, ...], wire: tuple[str, ...], date_from: str, date_to: str,
+                   sort: str, page: int, limit: int, as_json: bool) -> None:
+    """Search the archive: words, "phrases", OR, NOT, -word, word*, field:value, date:2024-03.
+
+    Example: archive search 'opioid* date:2016..2018' --issuer "U.S. Department of Justice" --sort newest
+    """
+    reader = open_reader(index_path)
+    filters = {k: list(v) for k, v in zip(facet_names(), (speaker, topic, issuer, tag, wire)) if v}
+    request = SearchRequest(q=query, filters=filters, date_from=date_from, date_to=date_to, sort=sort,
+                            page=page, page_size=limit)
+    result = search(reader, request)
+    if as_json:
+        emit_json(result.to_dict())
+        return
+    click.echo(f"{result.total:,} releases ({result.took_ms} ms), page {result.page} of {result.pages}")
+    if result.ignored:
+        click.echo("ignored: " + "; ".join(result.ignored))
+    if result.did_you_mean:
+        click.echo(f"did you mean: {result.did_you_mean}")
+    for hit in result.hits:
+        click.echo(f"\n{hit.date or 'undated'}  {hit.title}\n  {hit.id} · {hit.issuer}")
+        if hit.speakers:
+            click.echo("  speakers: " + "; ".join(hit.speakers))
+    click.echo("")
+    for facet in result.facets:
+        if facet.values:
+            click.echo(f"{facet.name}: " + "; ".join(f"{v.value} ({v.count})" for v in facet.values))
+
+
+@main.command()
+@index_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+def export(index_path: Path | None, fmt: str) -> None:
+    """Every release, one JSON object a line, with all its fields.
+
+    Example: archive export > releases.jsonl
+    """
+    reader = open_reader(index_path)
+    out = sys.stdout
+    for release in reader.iter_releases():
+        out.write(release.to_json() + "\n")
+
+
+def _load_plugins() -> None:
+    for ep in entry_points(group="press_archive.commands"):
+        try:
+            command = ep.load()
+        except ImportError as exc:  # a package of the project that is not installed
+            click.echo(f"warning: command {ep.name!r} unavailable: {exc}", err=True)
+            continue
+        main.add_command(command, ep.name)
+
+
+_load_plugins()

@@ -1,0 +1,110 @@
+"""Facet value tables built once per index generation and counted with NumPy on every search.
+
+Whoosh's own facets walk every posting of a field per search (their cost grows with the index, not the
+hits). Here each facet is a pair of arrays — document number and value number for every (document, value)
+pair — so counting the values of any set of matching documents is one vectorised ``bincount``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from archive.schema import FACET_FIELDS, display_facet_value
+
+TABLES_FILE = "facets.npz"
+TERMS_FILE = "facet-terms.json"
+
+
+@dataclass
+class FacetTable:
+    """One facet: its values and the (document, value) pairs, sorted by value."""
+
+    values: list[str]
+    pair_doc: np.ndarray
+    pair_value: np.ndarray
+
+    def __post_init__(self) -> None:
+        self._index = {v: i for i, v in enumerate(self.values)}
+
+    def value_ids(self, values: list[str]) -> np.ndarray:
+        return np.array([self._index[v] for v in values if v in self._index], dtype=np.int64)
+
+    def docs_with_any(self, values: list[str], size: int) -> np.ndarray:
+        """A boolean mask of the documents carrying at least one of ``values`` (one facet's OR)."""
+        ids = self.value_ids(values)
+        mask = np.zeros(size, dtype=bool)
+        if len(ids):
+            mask[self.pair_doc[np.isin(self.pair_value, ids)]] = True
+        return mask
+
+    def count(self, docs: np.ndarray) -> np.ndarray:
+        """How many of the documents in the boolean mask ``docs`` carry each value."""
+        return np.bincount(self.pair_value[docs[self.pair_doc]], minlength=len(self.values))
+
+
+class FacetTables:
+    """Every facet of one generation, plus each document's day number and whether it is live."""
+
+    def __init__(self, tables: dict[str, FacetTable], day: np.ndarray, live: np.ndarray) -> None:
+        self.tables = tables
+        self.day = day
+        self.live = live
+
+    @property
+    def size(self) -> int:
+        return len(self.day)
+
+    @classmethod
+    def build(cls, reader: Any) -> FacetTables:
+        size = reader.doc_count_all()
+        live = np.zeros(size, dtype=bool)
+        live[list(reader.all_doc_ids())] = True
+        day = np.zeros(size, dtype=np.int64)
+        if reader.has_column("day"):
+            column = reader.column_reader("day")
+            day[:] = np.fromiter((column[i] for i in range(size)), dtype=np.int64, count=size)
+        tables = {}
+        for facet, field in FACET_FIELDS.items():
+            values: list[str] = []
+            docs: list[np.ndarray] = []
+            for term in reader.lexicon(field):
+                ids = np.fromiter(reader.postings(field, term).all_ids(), dtype=np.int64)
+                values.append(display_facet_value(term.decode("utf-8")))
+                docs.append(ids)
+            pair_doc = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
+            pair_value = np.repeat(np.arange(len(values), dtype=np.int64), [len(d) for d in docs])
+            keep = live[pair_doc] if len(pair_doc) else np.zeros(0, dtype=bool)
+            tables[facet] = FacetTable(values, pair_doc[keep], pair_value[keep])
+        return cls(tables, day, live)
+
+    def save(self, gen: Path) -> None:
+        arrays: dict[str, np.ndarray] = {"day": self.day, "live": self.live}
+        for name, table in self.tables.items():
+            arrays[f"{name}.doc"] = table.pair_doc
+            arrays[f"{name}.value"] = table.pair_value
+        tmp = gen / f".{TABLES_FILE}.{os.getpid()}.tmp.npz"
+        np.savez(tmp, **arrays)
+        os.replace(tmp, gen / TABLES_FILE)
+        terms = {name: t.values for name, t in self.tables.items()}
+        tmp_terms = gen / f".{TERMS_FILE}.{os.getpid()}.tmp"
+        tmp_terms.write_text(json.dumps(terms, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp_terms, gen / TERMS_FILE)
+
+    @classmethod
+    def load(cls, gen: Path) -> FacetTables | None:
+        try:
+            terms = json.loads((gen / TERMS_FILE).read_text(encoding="utf-8"))
+            with np.load(gen / TABLES_FILE) as data:
+                tables = {
+                    name: FacetTable(values, data[f"{name}.doc"], data[f"{name}.value"])
+                    for name, values in terms.items()
+                }
+                return cls(tables, data["day"], data["live"])
+        except (OSError, KeyError, ValueError):
+            return None

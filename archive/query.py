@@ -1,0 +1,131 @@
+"""The query language: words ANDed, "phrases", OR / NOT / -word, parentheses, word*, field:value, dates.
+
+Malformed input never raises: what cannot be used is dropped and named in ``ignored``, so the page can
+say "ignored: an unmatched quote".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh import qparser, query
+
+from archive.schema import build_schema
+
+MAX_QUERY = 1000
+FIELDS = ("title", "speaker", "issuer", "topic", "tag", "source", "wire", "text")
+_DATE = re.compile(r"\bdate:(\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?)(?:\.\.(\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?))?(?=\s|\)|$)")
+_EMPTY_FIELD = re.compile(r"\b(\w+):(?=\s|\)|$)")
+_BOOL_EDGE = re.compile(r"^\s*(?:AND|OR|NOT)\b\s*|\s*\b(?:AND|OR|NOT)\s*$")
+
+
+@dataclass
+class ParsedQuery:
+    whoosh: Any
+    text: str
+    ignored: list[str] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return isinstance(self.whoosh, query.Every)
+
+    def terms(self) -> set[str]:
+        """The indexed forms (stems) of the words the query looks for in the text, for highlighting."""
+        found: set[str] = set()
+        try:
+            for fieldname, text in self.whoosh.iter_all_terms():
+                if fieldname in ("text", "title") and isinstance(text, (str, bytes)):
+                    found.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+        except Exception:
+            pass
+        return found
+
+
+_PARSER: qparser.QueryParser | None = None
+
+
+def _parser() -> qparser.QueryParser:
+    global _PARSER
+    if _PARSER is None:
+        schema = build_schema()
+        parser = qparser.MultifieldParser(["title", "text"], schema, group=qparser.AndGroup)
+        parser.add_plugin(qparser.PlusMinusPlugin())
+        parser.remove_plugin_class(qparser.BoostPlugin)
+        _PARSER = parser
+    return _PARSER
+
+
+def day_bounds(value: str) -> tuple[int, int] | None:
+    """``2024`` / ``2024-03`` / ``2024-03-15`` as the first and last day number it covers."""
+    parts = value.split("-")
+    try:
+        numbers = [int(p) for p in parts]
+    except ValueError:
+        return None
+    if not numbers or not 1000 <= numbers[0] <= 9999:
+        return None
+    if len(numbers) == 1:
+        return numbers[0] * 10000, numbers[0] * 10000 + 1299
+    if not 1 <= numbers[1] <= 12:
+        return None
+    base = numbers[0] * 10000 + numbers[1] * 100
+    if len(numbers) == 2:
+        return base, base + 99
+    if not 1 <= numbers[2] <= 31:
+        return None
+    return base + numbers[2], base + numbers[2]
+
+
+def parse_query(text: str) -> ParsedQuery:
+    ignored: list[str] = []
+    raw = text or ""
+    if len(raw) > MAX_QUERY:
+        raw = raw[:MAX_QUERY]
+        ignored.append(f"everything after the first {MAX_QUERY} characters")
+    raw = raw.replace("\x00", " ")
+
+    def date_sub(m: re.Match[str]) -> str:
+        start, end = day_bounds(m.group(1)), day_bounds(m.group(2) or m.group(1))
+        if start is None or end is None:
+            ignored.append(m.group(0))
+            return " "
+        return f" day:[{start[0]} TO {end[1]}] "
+
+    raw = _DATE.sub(date_sub, raw)
+    if raw.count('"') % 2:
+        i = raw.rfind('"')
+        raw = raw[:i] + " " + raw[i + 1:]
+        ignored.append("an unmatched quote")
+    depth, kept = 0, []
+    for ch in raw:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            if depth == 0:
+                ignored.append("an unmatched parenthesis")
+                continue
+            depth -= 1
+        kept.append(ch)
+    raw = "".join(kept)
+    if depth:
+        raw += ")" * depth
+    for m in list(_EMPTY_FIELD.finditer(raw)):
+        ignored.append(f"{m.group(0)} with nothing after it")
+    raw = _EMPTY_FIELD.sub(" ", raw)
+    while _BOOL_EDGE.search(raw):
+        ignored.append(f"a lone {_BOOL_EDGE.search(raw).group(0).strip()}")  # type: ignore[union-attr]
+        raw = _BOOL_EDGE.sub(" ", raw, count=1)
+    raw = raw.strip()
+    if not raw:
+        return ParsedQuery(query.Every(), "", ignored)
+    try:
+        parsed = _parser().parse(raw)
+    except Exception:
+        words = re.findall(r"\w+", raw)
+        ignored.append("the query's syntax (searched for its words instead)")
+        parsed = _parser().parse(" ".join(words)) if words else query.Every()
+    if parsed is query.NullQuery or isinstance(parsed, type(query.NullQuery)):
+        return ParsedQuery(query.Every(), raw, ignored)
+    return ParsedQuery(parsed, raw, ignored)

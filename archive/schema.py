@@ -1,0 +1,86 @@
+"""The Whoosh schema and the mapping from a Release to an index document.
+
+Text fields serve the query language (``title:``, ``speaker:`` …); ``f_*`` keyword fields feed the facet
+tables; ``day`` is a sortable column for dates; ``record`` keeps the whole release, compressed.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any
+
+from whoosh import fields
+from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+
+from archive.model import Release
+
+FACET_FIELDS = {"speaker": "f_speaker", "topic": "f_topic", "issuer": "f_issuer", "tag": "f_tag", "wire": "f_wire"}
+TEXT_FIELDS = ("title", "text", "speaker", "issuer", "topic", "tag", "source", "wire")
+NO_DATE = 0
+
+
+def build_schema() -> fields.Schema:
+    stem = StemmingAnalyzer()
+    plain = StandardAnalyzer(stoplist=None)
+    keyword = dict(commas=True, lowercase=False, scorable=False, stored=False)
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        title=fields.TEXT(analyzer=stem, field_boost=3.0, phrase=True),
+        text=fields.TEXT(analyzer=stem, phrase=True),
+        speaker=fields.TEXT(analyzer=plain, phrase=True),
+        issuer=fields.TEXT(analyzer=plain, phrase=True),
+        topic=fields.TEXT(analyzer=plain, phrase=True),
+        tag=fields.TEXT(analyzer=plain, phrase=True),
+        wire=fields.TEXT(analyzer=plain, phrase=True),
+        source=fields.TEXT(analyzer=plain, phrase=True),
+        day=fields.NUMERIC(numtype=int, bits=32, sortable=True, stored=False),
+        f_speaker=fields.KEYWORD(**keyword),
+        f_topic=fields.KEYWORD(**keyword),
+        f_issuer=fields.KEYWORD(**keyword),
+        f_tag=fields.KEYWORD(**keyword),
+        f_wire=fields.KEYWORD(**keyword),
+        record=fields.STORED(),
+    )
+
+
+def day_number(date: str) -> int:
+    """``YYYY[-MM[-DD]]`` as an int ``YYYYMMDD`` (missing parts as 00), 0 when there is no date."""
+    if not date:
+        return NO_DATE
+    parts = (date.split("-") + ["00", "00"])[:3]
+    return int("".join(p.zfill(2) for p in parts))
+
+
+def _facet_value(value: str) -> str:
+    # Commas separate keywords, so a value's own commas become a look-alike that displays the same.
+    return value.replace(",", "\u201a").strip()
+
+
+def to_document(release: Release) -> dict[str, Any]:
+    names = [s.name for s in release.speakers]
+    return {
+        "id": release.id,
+        "title": " ".join(filter(None, [release.title, release.subtitle])),
+        "text": release.text,
+        "speaker": " ; ".join(f"{s.name} {s.title}" for s in release.speakers),
+        "issuer": release.issuer,
+        "topic": " ; ".join(release.topics),
+        "tag": " ; ".join(release.tags),
+        "wire": release.wire,
+        "source": release.source.replace("/", " / "),
+        "day": day_number(release.date),
+        "f_speaker": ",".join(_facet_value(n) for n in names),
+        "f_topic": ",".join(_facet_value(t) for t in release.topics),
+        "f_issuer": _facet_value(release.issuer),
+        "f_tag": ",".join(_facet_value(t) for t in release.tags),
+        "f_wire": _facet_value(release.wire),
+        "record": zlib.compress(release.to_json().encode("utf-8"), 6),
+    }
+
+
+def record_from_stored(stored: dict[str, Any]) -> Release:
+    return Release.from_json(zlib.decompress(stored["record"]).decode("utf-8"))
+
+
+def display_facet_value(term: str) -> str:
+    return term.replace("\u201a", ",")

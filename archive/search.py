@@ -1,0 +1,261 @@
+"""One search call for the CLI, the web pages and the JSON API: plain data in, plain data out.
+
+Facets: values of one facet combine with OR, facets with AND, and each facet is counted with every filter
+applied except its own, so a picked topic still shows its siblings. Counting is NumPy over the per-generation
+facet tables; Whoosh only finds the documents matching the text query.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from archive.facets import FacetTables
+from archive.highlight import passages
+from archive.model import Release
+from archive.query import ParsedQuery, day_bounds, parse_query
+from archive.schema import FACET_FIELDS
+from archive.store import IndexReader
+
+SORTS = ("relevance", "newest", "oldest")
+MAX_PAGE_SIZE = 100
+
+
+@dataclass
+class SearchRequest:
+    q: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    date_from: str = ""
+    date_to: str = ""
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = 20
+    facet_limit: int = 10
+    facet_search: dict[str, str] = field(default_factory=dict)
+    passages: bool = True
+
+
+@dataclass
+class FacetValue:
+    value: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class Facet:
+    name: str
+    values: list[FacetValue]
+    more: bool = False
+
+
+@dataclass
+class Bucket:
+    key: str
+    label: str
+    count: int
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    date: str
+    issuer: str
+    speakers: list[str]
+    topics: list[str]
+    url: str
+    source: str
+    wire: str
+    passages: list[str]
+    score: float | None = None
+
+
+@dataclass
+class SearchResult:
+    total: int
+    page: int
+    page_size: int
+    hits: list[Hit]
+    facets: list[Facet]
+    histogram: list[Bucket]
+    histogram_level: str
+    ignored: list[str]
+    did_you_mean: str = ""
+    took_ms: float = 0.0
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["pages"] = self.pages
+        return data
+
+
+def _bool_mask(docnums: Any, size: int) -> np.ndarray:
+    mask = np.zeros(size, dtype=bool)
+    ids = np.fromiter(docnums, dtype=np.int64)
+    if len(ids):
+        mask[ids[ids < size]] = True
+    return mask
+
+
+def _date_mask(tables: FacetTables, date_from: str, date_to: str) -> np.ndarray | None:
+    low = day_bounds(date_from) if date_from else None
+    high = day_bounds(date_to) if date_to else None
+    if low is None and high is None:
+        return None
+    mask = tables.day > 0
+    if low:
+        mask &= tables.day >= low[0]
+    if high:
+        mask &= tables.day <= high[1]
+    return mask
+
+
+def _histogram(tables: FacetTables, hits: np.ndarray, date_from: str, date_to: str) -> tuple[str, list[Bucket]]:
+    days = tables.day[hits]
+    days = days[days > 0]
+    if not len(days):
+        return "year", []
+    span_from, span_to = date_from or "", date_to or ""
+    level = "year"
+    if span_from and span_to and span_from[:4] == span_to[:4]:
+        level = "month"
+        if len(span_from) >= 7 and span_from[:7] == span_to[:7]:
+            level = "day"
+    divisor = {"year": 10000, "month": 100, "day": 1}[level]
+    keys, counts = np.unique(days // divisor, return_counts=True)
+    buckets = []
+    for key, count in zip(keys.tolist(), counts.tolist()):
+        if level == "year":
+            label = f"{key:04d}"
+        elif level == "month":
+            if key % 100 == 0:
+                continue
+            label = f"{key // 100:04d}-{key % 100:02d}"
+        else:
+            if key % 100 == 0:
+                continue
+            label = f"{key // 10000:04d}-{key // 100 % 100:02d}-{key % 100:02d}"
+        buckets.append(Bucket(label, label, int(count)))
+    return level, buckets
+
+
+def _facets(tables: FacetTables, request: SearchRequest, base: np.ndarray, masks: dict[str, np.ndarray]) -> list[Facet]:
+    result = []
+    for name, table in tables.tables.items():
+        docs = base.copy()
+        for other, mask in masks.items():
+            if other != name:
+                docs &= mask
+        counts = table.count(docs)
+        selected = set(request.filters.get(name, []))
+        needle = request.facet_search.get(name, "").strip().lower()
+        order = np.argsort(-counts, kind="stable")
+        values: list[FacetValue] = []
+        more = False
+        for i in order.tolist():
+            count = int(counts[i])
+            if count == 0:
+                break
+            value = table.values[i]
+            if needle and needle not in value.lower():
+                continue
+            if len(values) >= request.facet_limit:
+                more = True
+                break
+            values.append(FacetValue(value, count, value in selected))
+        shown = {v.value for v in values}
+        for value in sorted(selected - shown):
+            ids = table.value_ids([value])
+            values.append(FacetValue(value, int(counts[ids[0]]) if len(ids) else 0, True))
+        result.append(Facet(name, values, more))
+    return result
+
+
+def _hit(release: Release, parsed: ParsedQuery, with_passages: bool, score: float | None) -> Hit:
+    return Hit(
+        id=release.id, title=release.title, date=release.date, issuer=release.issuer,
+        speakers=[s.name for s in release.speakers], topics=release.topics, url=release.url,
+        source=release.source, wire=release.wire,
+        passages=passages(release.paragraphs, parsed.terms()) if with_passages else [], score=score,
+    )
+
+
+def search(reader: IndexReader, request: SearchRequest) -> SearchResult:
+    started = time.perf_counter()
+    searcher = reader.searcher
+    tables = reader.tables
+    parsed = parse_query(request.q)
+    size = tables.size
+    base = tables.live.copy() if parsed.is_empty else _bool_mask(searcher.docs_for_query(parsed.whoosh), size) & tables.live
+    date_mask = _date_mask(tables, request.date_from, request.date_to)
+    if date_mask is not None:
+        base &= date_mask
+    masks = {
+        name: tables.tables[name].docs_with_any(values, size)
+        for name, values in request.filters.items()
+        if values and name in tables.tables
+    }
+    hits_mask = base.copy()
+    for mask in masks.values():
+        hits_mask &= mask
+    total = int(hits_mask.sum())
+    page_size = max(1, min(request.page_size, MAX_PAGE_SIZE))
+    page = max(1, request.page)
+    offset = (page - 1) * page_size
+    sort = request.sort if request.sort in SORTS else "relevance"
+    chosen: list[tuple[int, float | None]] = []
+    if total and offset < total:
+        if sort == "relevance" and not parsed.is_empty:
+            docset = set(np.flatnonzero(hits_mask).tolist()) if masks or date_mask is not None else None
+            results = searcher.search(parsed.whoosh, limit=offset + page_size, filter=docset)
+            chosen = [(hit.docnum, float(hit.score)) for hit in list(results)[offset:offset + page_size]]
+        else:
+            docs = np.flatnonzero(hits_mask)
+            days = tables.day[docs]
+            order = np.lexsort((docs, days)) if sort == "oldest" else np.lexsort((docs, -days))
+            chosen = [(int(d), None) for d in docs[order][offset:offset + page_size]]
+    hits = [_hit(reader.release_at(docnum), parsed, request.passages, score) for docnum, score in chosen]
+    level, histogram = _histogram(tables, hits_mask, request.date_from, request.date_to)
+    facets = _facets(tables, request, base, masks)
+    suggestion = _did_you_mean(reader, parsed, total) if total < 3 else ""
+    return SearchResult(
+        total=total, page=page, page_size=page_size, hits=hits, facets=facets, histogram=histogram,
+        histogram_level=level, ignored=parsed.ignored, did_you_mean=suggestion,
+        took_ms=round((time.perf_counter() - started) * 1000, 2),
+    )
+
+
+def _did_you_mean(reader: IndexReader, parsed: ParsedQuery, total: int) -> str:
+    if parsed.is_empty or not parsed.text:
+        return ""
+    searcher = reader.searcher
+    words = parsed.text.split()
+    corrector = searcher.corrector("text")
+    changed = False
+    fixed = []
+    for word in words:
+        if word.isalpha() and word.lower() not in ("and", "or", "not"):
+            suggestion = corrector.suggest(word.lower(), limit=1)
+            if suggestion and suggestion[0] != word.lower():
+                fixed.append(suggestion[0])
+                changed = True
+                continue
+        fixed.append(word)
+    if not changed:
+        return ""
+    candidate = " ".join(fixed)
+    alt = parse_query(candidate)
+    count = sum(1 for _ in searcher.docs_for_query(alt.whoosh))
+    return candidate if count > total else ""
+
+
+def facet_names() -> list[str]:
+    return list(FACET_FIELDS)

@@ -1,0 +1,264 @@
+"""Where the index lives on disk, and the only place that opens Whoosh indexes.
+
+An index home holds numbered generations (``gen-000001/`` …) and a ``CURRENT`` file naming the one readers
+use. A run never writes into the generation readers use: it builds the next one (hard-linking the
+unchanged, write-once Whoosh segment files), commits it, and only then replaces ``CURRENT`` atomically.
+A run killed at any moment leaves ``CURRENT`` pointing at a complete index; its half-built generation is
+removed by the next run. One writer at a time is enforced with an ``flock`` that dies with its process, so
+a lock left by a killed run is never in the way.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+
+from archive.model import Release
+from archive.schema import build_schema, record_from_stored, to_document
+
+CURRENT = "CURRENT"
+LOCK = "writer.lock"
+MANIFEST = "manifest.json"
+GEN_PREFIX = "gen-"
+
+
+class ArchiveError(Exception):
+    """An error with a message meant for the person running the archive."""
+
+
+class IndexBusy(ArchiveError):
+    pass
+
+
+class NoIndex(ArchiveError):
+    pass
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: Path, data: str) -> None:
+    """Write a whole file or nothing: a temporary file, fsync, then rename over the old one."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+class IndexHome:
+    """A folder holding the generations of one archive index."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+
+    def current(self) -> Path | None:
+        """The generation readers should use, or None when nothing was ever indexed."""
+        try:
+            name = (self.path / CURRENT).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        gen = self.path / name
+        return gen if gen.is_dir() else None
+
+    def generations(self) -> list[Path]:
+        if not self.path.is_dir():
+            return []
+        return sorted(p for p in self.path.iterdir() if p.is_dir() and p.name.startswith(GEN_PREFIX))
+
+    @contextmanager
+    def writer_lock(self) -> Iterator[None]:
+        """Hold the one-writer lock, or raise IndexBusy naming the process that holds it."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        lock_path = self.path / LOCK
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "another process"
+                raise IndexBusy(f"index {self.path} is being updated by PID {holder}; try again when it ends") from None
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
+            yield
+        finally:
+            os.close(fd)
+
+    def new_generation(self, base: Path | None) -> Path:
+        """Create the next generation folder, sharing ``base``'s immutable files by hard link."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        numbers = [int(p.name[len(GEN_PREFIX):]) for p in self.generations() if p.name[len(GEN_PREFIX):].isdigit()]
+        gen = self.path / f"{GEN_PREFIX}{max(numbers, default=0) + 1:06d}"
+        gen.mkdir()
+        if base is not None:
+            for item in base.iterdir():
+                if item.is_file() and "LOCK" not in item.name.upper() and not item.name.endswith(".tmp"):
+                    try:
+                        os.link(item, gen / item.name)
+                    except OSError:
+                        shutil.copy2(item, gen / item.name)
+        return gen
+
+    def publish(self, gen: Path) -> None:
+        """Make ``gen`` the generation readers use, then drop all but it and its predecessor."""
+        previous = self.current()
+        write_atomic(self.path / CURRENT, gen.name + "\n")
+        keep = {gen.name} | ({previous.name} if previous else set())
+        for other in self.generations():
+            if other.name not in keep:
+                shutil.rmtree(other, ignore_errors=True)
+
+    def discard_unpublished(self) -> None:
+        """Remove generations left half-built by a run that was killed or failed."""
+        current = self.current()
+        newest_kept = current.name if current else ""
+        for gen in self.generations():
+            if gen.name > newest_kept:
+                shutil.rmtree(gen, ignore_errors=True)
+
+
+def read_manifest(gen: Path | None) -> dict[str, Any]:
+    if gen is None or not (gen / MANIFEST).exists():
+        return {"sources": {}, "aliases": {}, "indexed_at": None}
+    with open(gen / MANIFEST, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def write_manifest(gen: Path, manifest: dict[str, Any]) -> None:
+    write_atomic(gen / MANIFEST, json.dumps(manifest, ensure_ascii=False))
+
+
+class IndexWriter:
+    """Adds, replaces and deletes releases in one generation; the only Whoosh writer there is."""
+
+    def __init__(self, gen: Path, limitmb: int = 256) -> None:
+        self.gen = gen
+        if whoosh_index.exists_in(str(gen)):
+            self._index = whoosh_index.open_dir(str(gen))
+        else:
+            self._index = whoosh_index.create_in(str(gen), build_schema())
+        self._writer = self._index.writer(limitmb=limitmb, procs=1, multisegment=False)
+
+    def add(self, release: Release) -> None:
+        self._writer.add_document(**to_document(release))
+
+    def replace(self, release: Release) -> None:
+        self._writer.update_document(**to_document(release))
+
+    def delete(self, release_id: str) -> None:
+        self._writer.delete_by_term("id", release_id)
+
+    def commit(self) -> None:
+        self._writer.commit()
+        from archive.facets import FacetTables  # built once per commit, read by every search
+
+        with self._index.reader() as reader:
+            FacetTables.build(reader).save(self.gen)
+
+    def cancel(self) -> None:
+        self._writer.cancel()
+
+
+class IndexReader:
+    """A read-only view of the current generation that follows ``CURRENT`` as re-index runs publish."""
+
+    def __init__(self, home: IndexHome) -> None:
+        self.home = home
+        self._gen: Path | None = None
+        self._searcher: Any = None
+        self._tables: Any = None
+        self._manifest: dict[str, Any] | None = None
+        self._checked = 0.0
+        self.refresh(force=True)
+
+    @property
+    def generation(self) -> Path:
+        if self._gen is None:
+            raise NoIndex(f"no index in {self.home.path}; run `archive index` first")
+        return self._gen
+
+    def refresh(self, force: bool = False) -> None:
+        """Switch to a newly published generation (checked at most every half second)."""
+        now = time.monotonic()
+        if not force and now - self._checked < 0.5:
+            return
+        self._checked = now
+        gen = self.home.current()
+        if gen == self._gen and not force:
+            return
+        if gen is None:
+            self._gen = self._searcher = self._tables = None
+            return
+        from archive.facets import FacetTables
+
+        ix = whoosh_index.open_dir(str(gen))
+        searcher = ix.searcher()
+        tables = FacetTables.load(gen) or FacetTables.build(searcher.reader())
+        old = self._searcher
+        self._gen, self._searcher, self._tables, self._manifest = gen, searcher, tables, None
+        if old is not None:
+            old.close()
+
+    @property
+    def searcher(self) -> Any:
+        self.refresh()
+        if self._searcher is None:
+            raise NoIndex(f"no index in {self.home.path}; run `archive index` first")
+        return self._searcher
+
+    @property
+    def tables(self) -> Any:
+        self.refresh()
+        return self._tables
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        if self._manifest is None:
+            self._manifest = read_manifest(self.generation)
+        return self._manifest
+
+    def count(self) -> int:
+        return self.searcher.doc_count()
+
+    def docnum(self, release_id: str) -> int | None:
+        return self.searcher.document_number(id=release_id)
+
+    def get(self, release_id: str) -> Release | None:
+        stored = self.searcher.document(id=release_id)
+        return record_from_stored(stored) if stored else None
+
+    def release_at(self, docnum: int) -> Release:
+        return record_from_stored(self.searcher.stored_fields(docnum))
+
+    def iter_releases(self) -> Iterator[Release]:
+        reader = self.searcher.reader()
+        for docnum in reader.all_doc_ids():
+            yield record_from_stored(reader.stored_fields(docnum))
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+
+def default_index_path() -> Path:
+    return Path(os.environ.get("ARCHIVE_INDEX", "var/index"))

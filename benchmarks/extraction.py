@@ -1,0 +1,153 @@
+"""Extraction quality against the hand-checked labels (../shared/labels/dev.json).
+
+Indexes the labelled samples with the real indexer into a temporary index, exports them, and scores
+date, title and issuer accuracy, speaker precision / recall / F1 and topic micro-F1, per source and
+overall, exactly as the labels' README defines them.
+
+    .venv/bin/python benchmarks/extraction.py [--shared ../shared] [--json out.json] [--show-errors]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import string
+import sys
+import tempfile
+import time
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+
+from archive.store import IndexHome, IndexReader
+from indexer.build import run_index
+
+HONORIFICS = {"mr", "mrs", "ms", "dr", "sen", "rep", "hon", "jr", "sr", "ii", "iii", "prof", "rev", "esq"}
+
+
+def norm_text(value: str) -> str:
+    value = unicodedata.normalize("NFKC", value or "").lower()
+    value = value.translate(str.maketrans("", "", string.punctuation + "\u2019\u2018\u201c\u201d\u2013\u2014"))
+    return " ".join(value.split())
+
+
+def person_key(name: str) -> tuple[str, str]:
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    tokens = [t for t in re.split(r"[\s,]+", folded.replace(".", " ")) if t and t not in HONORIFICS]
+    if not tokens:
+        return ("", "")
+    return (tokens[0][:1] if len(tokens) > 1 else "", tokens[-1])
+
+
+def same_person(a: str, b: str) -> bool:
+    ka, kb = person_key(a), person_key(b)
+    return ka[1] == kb[1] and (ka[0] == kb[0] or not ka[0] or not kb[0])
+
+
+def score(labels: list[dict], releases: dict[str, dict]) -> tuple[dict, list[str]]:
+    stats: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    errors: list[str] = []
+    for label in labels:
+        release = releases.get(label["doc"])
+        for group in (label["source"], "overall"):
+            s = stats[group]
+            s["docs"] += 1
+            if release is None:
+                s["missing"] += 1
+                continue
+            s["date"] += release["date"] == label["date"]
+            s["title"] += norm_text(release["title"]) == norm_text(label["title"])
+            s["issuer"] += norm_text(release["issuer"]) == norm_text(label["issuer"])
+            predicted = [sp["name"] for sp in release["speakers"]]
+            gold = [sp["name"] for sp in label["speakers"]]
+            allowed = gold + [sp["name"] for sp in label.get("optional_speakers", [])]
+            s["sp_pred"] += len(predicted)
+            s["sp_correct"] += sum(any(same_person(p, a) for a in allowed) for p in predicted)
+            s["sp_gold"] += len(gold)
+            s["sp_found"] += sum(any(same_person(p, g) for p in predicted) for g in gold)
+            pt, gt = set(release["topics"]), set(label["topics"])
+            s["tp_tp"] += len(pt & gt)
+            s["tp_pred"] += len(pt)
+            s["tp_gold"] += len(gt)
+        if release is None:
+            errors.append(f"{label['doc']}: not indexed")
+            continue
+        if release["date"] != label["date"]:
+            errors.append(f"DATE {label['doc']}: {release['date']!r} != {label['date']!r}")
+        if norm_text(release["title"]) != norm_text(label["title"]):
+            errors.append(f"TITLE {label['doc']}: {release['title']!r} != {label['title']!r}")
+        if norm_text(release["issuer"]) != norm_text(label["issuer"]):
+            errors.append(f"ISSUER {label['doc']}: {release['issuer']!r} != {label['issuer']!r}")
+        predicted = [sp["name"] for sp in release["speakers"]]
+        allowed = [sp["name"] for sp in label["speakers"] + label.get("optional_speakers", [])]
+        wrong = [p for p in predicted if not any(same_person(p, a) for a in allowed)]
+        missed = [g["name"] for g in label["speakers"] if not any(same_person(p, g["name"]) for p in predicted)]
+        if wrong or missed:
+            errors.append(f"SPEAKERS {label['doc']}: extra {wrong} missed {missed}")
+        if set(release["topics"]) != set(label["topics"]):
+            errors.append(f"TOPICS {label['doc']}: {release['topics']} != {label['topics']}")
+    table = {}
+    for group, s in stats.items():
+        n = max(s["docs"], 1)
+        p = s["sp_correct"] / s["sp_pred"] if s["sp_pred"] else 1.0
+        r = s["sp_found"] / s["sp_gold"] if s["sp_gold"] else 1.0
+        tp_p = s["tp_tp"] / s["tp_pred"] if s["tp_pred"] else 0.0
+        tp_r = s["tp_tp"] / s["tp_gold"] if s["tp_gold"] else 0.0
+        table[group] = {
+            "docs": int(s["docs"]), "missing": int(s["missing"]),
+            "date": s["date"] / n, "title": s["title"] / n, "issuer": s["issuer"] / n,
+            "speaker_precision": p, "speaker_recall": r, "speaker_f1": 2 * p * r / (p + r) if p + r else 0.0,
+            "topic_f1": 2 * tp_p * tp_r / (tp_p + tp_r) if tp_p + tp_r else 0.0,
+        }
+    return table, errors
+
+
+def label_key(release: dict) -> list[str]:
+    """The label ``doc`` names this release may go by."""
+    source = release["source"].split("samples/", 1)[-1]
+    keys = [source]
+    if "congress-press" in source and release.get("url"):
+        keys.append(f"congress-press#url={release['url']}")
+    return keys
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
+    parser.add_argument("--json", type=Path, help="Write the scores as JSON here.")
+    parser.add_argument("--show-errors", action="store_true", help="List every mismatch.")
+    args = parser.parse_args()
+    labels = json.loads((args.shared / "labels" / "dev.json").read_text(encoding="utf-8"))
+    samples = args.shared / "corpus" / "samples"
+    with tempfile.TemporaryDirectory() as tmp:
+        home = IndexHome(Path(tmp) / "index")
+        started = time.perf_counter()
+        run_index([samples], home, rebuild=True)
+        elapsed = time.perf_counter() - started
+        reader = IndexReader(home)
+        by_key: dict[str, dict] = {}
+        for release in reader.iter_releases():
+            data = release.to_dict()
+            for key in label_key(data):
+                by_key[key] = data
+        reader.close()
+    for label in labels:
+        if "#url=" in label["doc"]:
+            label["doc"] = "congress-press#url=" + label["doc"].split("#url=", 1)[1]
+    table, errors = score(labels, by_key)
+    cols = ["docs", "date", "title", "issuer", "speaker_precision", "speaker_recall", "speaker_f1", "topic_f1"]
+    print(f"{'source':<20}" + "".join(f"{c:>18}" for c in cols))
+    for group in sorted(table, key=lambda g: (g == "overall", g)):
+        row = table[group]
+        print(f"{group:<20}" + "".join(f"{row[c]:>18.3f}" if isinstance(row[c], float) else f"{row[c]:>18}" for c in cols))
+    print(f"(indexed {len(by_key)} sample keys in {elapsed:.1f} s)")
+    if args.show_errors:
+        print("\n".join(errors))
+    if args.json:
+        args.json.write_text(json.dumps(table, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

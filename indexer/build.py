@@ -1,0 +1,287 @@
+"""Index and re-index: scan the folders, parse what changed on all cores, write with one writer, publish.
+
+Unchanged files (same size and mtime, or same content hash) are not parsed again; releases whose source
+disappeared are removed. Nothing is visible to readers until the new generation is committed and published,
+so an interrupted run leaves the last good index as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from archive.model import Release
+from archive.store import IndexHome, IndexWriter, read_manifest, write_manifest
+from indexer.pipeline import build_release
+from indexer.sources import SkipFile, parse_file
+from indexer.sources.jsonfile import load_mapping
+from indexer.sources.registry import kind_of
+
+EXTRACTOR_VERSION = 1
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Summary:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    files: int = 0
+    releases: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+    published: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "added": self.added, "updated": self.updated, "unchanged": self.unchanged, "removed": self.removed,
+            "files": self.files, "releases": self.releases, "seconds": round(self.seconds, 2),
+            "published": self.published,
+            "skipped": [{"source": s, "reason": r} for s, r in self.skipped],
+        }
+
+
+@dataclass
+class SourceFile:
+    path: Path
+    source: str
+    root: Path
+    size: int
+    mtime_ns: int
+
+
+def scan(paths: list[Path], skipped: list[tuple[str, str]]) -> Iterator[SourceFile]:
+    """Every supported file under ``paths``; a source is named relative to its root's parent folder."""
+    for given in paths:
+        if not given.exists():
+            skipped.append((str(given), "no such file or folder"))
+            continue
+        base = given.resolve().parent
+        if given.is_file():
+            yield from _source_file(given, base, skipped, explicit=True)
+            continue
+        seen_dirs: set[tuple[int, int]] = set()
+        for dirpath, dirnames, filenames in os.walk(given, followlinks=False, onerror=lambda e: skipped.append((str(e.filename), f"cannot read folder: {e.strerror}"))):
+            st = os.stat(dirpath)
+            if (st.st_dev, st.st_ino) in seen_dirs:
+                dirnames[:] = []
+                continue
+            seen_dirs.add((st.st_dev, st.st_ino))
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if name.startswith(".") or name == "press-archive.toml":
+                    continue
+                yield from _source_file(Path(dirpath) / name, base, skipped, explicit=False)
+
+
+def _label(path: Path, base: Path) -> str:
+    try:
+        rel = path.resolve().relative_to(base) if not path.is_symlink() else path.absolute().relative_to(base)
+    except ValueError:
+        rel = Path(path.name)
+    return str(rel).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _source_file(path: Path, base: Path, skipped: list[tuple[str, str]], explicit: bool) -> Iterator[SourceFile]:
+    label = _label(path, base)
+    if kind_of(path) is None:
+        if explicit:
+            skipped.append((label, "not a supported file type"))
+        return
+    try:
+        st = path.stat()
+    except OSError as exc:
+        skipped.append((label, f"cannot read: {exc.strerror or 'broken link'}"))
+        return
+    if not path.is_file():
+        skipped.append((label, "not a regular file"))
+        return
+    yield SourceFile(path, label, base, st.st_size, st.st_mtime_ns)
+
+
+def _parse_job(job: tuple[str, str, str, str]) -> dict[str, Any]:
+    """Runs in a worker process: read, hash, and (if the hash changed) parse and extract one file."""
+    path_text, source, old_hash, root = job
+    path = Path(path_text)
+    result: dict[str, Any] = {"source": source, "hash": "", "releases": [], "skipped": [], "error": ""}
+    try:
+        data_hash = hashlib.sha1(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        result["error"] = f"cannot read: {exc.strerror or exc}"
+        return result
+    result["hash"] = data_hash
+    if data_hash == old_hash:
+        result["same"] = True
+        return result
+    try:
+        mapping = load_mapping(Path(root))
+        wire_hint = _wire_from_path(source)
+        for item in parse_file(path, source, mapping):
+            if isinstance(item, SkipFile):
+                result["skipped"].append(str(item))
+                continue
+            try:
+                result["releases"].append(build_release(item, wire_hint).to_dict())
+            except SkipFile as exc:
+                result["skipped"].append(f"{item.source}: {exc}")
+    except SkipFile as exc:
+        result["error"] = str(exc)
+    except RecursionError:
+        result["error"] = "nesting too deep to parse"
+    except Exception as exc:  # one bad file must never stop the run; say what happened
+        result["error"] = f"could not be parsed ({type(exc).__name__}: {exc})"
+    return result
+
+
+def _wire_from_path(source: str) -> str:
+    """For ``<source>/<wire>/<YYYY>/…`` trees, the wire folder's name."""
+    parts = source.split("/")
+    for i, part in enumerate(parts[:-1]):
+        if part.isdigit() and len(part) == 4 and i >= 1 and not parts[i - 1].isdigit():
+            return parts[i - 1] if i >= 2 else ""
+    return ""
+
+
+def _results(jobs: list[tuple[str, str, str, str]], workers: int) -> Iterator[dict[str, Any]]:
+    if workers <= 1 or len(jobs) < 8:
+        yield from map(_parse_job, jobs)
+        return
+    ctx = multiprocessing.get_context("forkserver" if sys.platform != "darwin" else "spawn")
+    with ctx.Pool(workers) as pool:
+        yield from pool.imap_unordered(_parse_job, jobs, chunksize=8)
+
+
+def run_index(
+    paths: list[Path],
+    home: IndexHome,
+    rebuild: bool = False,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> Summary:
+    """Bring the index at ``home`` up to date with ``paths``; returns what was done."""
+    started = time.monotonic()
+    summary = Summary()
+    with home.writer_lock():
+        home.discard_unpublished()
+        base = home.current()
+        manifest = read_manifest(base)
+        if manifest.get("extractor_version") != EXTRACTOR_VERSION:
+            rebuild = True
+        old_sources: dict[str, Any] = {} if rebuild else manifest.get("sources", {})
+        files = list(scan(paths, summary.skipped))
+        summary.files = len(files)
+        roots = {f.root for f in files} | {p.resolve().parent for p in paths if p.exists()}
+        root_labels = {_label(p, p.resolve().parent) for p in paths if p.exists()}
+        new_sources: dict[str, Any] = dict(old_sources)
+        todo: list[tuple[str, str, str, str]] = []
+        for f in files:
+            old = old_sources.get(f.source)
+            if old and old.get("size") == f.size and old.get("mtime_ns") == f.mtime_ns:
+                summary.unchanged += len(old.get("ids", {}))
+                summary.skipped.extend((f.source, r) for r in old.get("skipped", []))
+                continue
+            todo.append((str(f.path), f.source, old.get("hash", "") if old else "", str(f.root)))
+        stats = {f.source: f for f in files}
+        present = set(stats)
+        gone = [s for s in old_sources if s not in present and _under(s, root_labels)]
+        del roots
+        if not todo and not gone:
+            summary.releases = sum(len(v.get("ids", {})) for v in new_sources.values())
+            summary.seconds = time.monotonic() - started
+            return summary
+        gen = home.new_generation(None if rebuild else base)
+        try:
+            writer = IndexWriter(gen)
+            owners = {rid: src for src, entry in new_sources.items() for rid in entry.get("ids", {})}
+            for source in gone:
+                for rid in new_sources.pop(source).get("ids", {}):
+                    writer.delete(rid)
+                    owners.pop(rid, None)
+                    summary.removed += 1
+            done = 0
+            workers = jobs or os.cpu_count() or 1
+            for result in _results(todo, workers):
+                done += 1
+                if progress:
+                    progress(done, len(todo))
+                _apply(result, stats[result["source"]], new_sources, owners, writer, summary, rebuild)
+            writer.commit()
+            summary.releases = sum(len(v.get("ids", {})) for v in new_sources.values())
+            write_manifest(gen, {
+                "extractor_version": EXTRACTOR_VERSION,
+                "indexed_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "sources": new_sources,
+                "aliases": manifest.get("aliases", {}),
+                "releases": summary.releases,
+            })
+            home.publish(gen)
+            summary.published = True
+        except BaseException:
+            try:
+                writer.cancel()
+            except Exception:
+                pass
+            home.discard_unpublished()
+            raise
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _under(source: str, root_labels: set[str]) -> bool:
+    return any(source == r or source.startswith(r.rstrip("/") + "/") for r in root_labels)
+
+
+def _apply(result: dict[str, Any], stat: SourceFile, sources: dict[str, Any], owners: dict[str, str],
+           writer: IndexWriter, summary: Summary, rebuild: bool) -> None:
+    source = result["source"]
+    old = sources.get(source, {})
+    old_ids: dict[str, str] = old.get("ids", {})
+    if result.get("same"):
+        sources[source] = {**old, "size": stat.size, "mtime_ns": stat.mtime_ns}
+        summary.unchanged += len(old_ids)
+        summary.skipped.extend((source, r) for r in old.get("skipped", []))
+        return
+    if result["error"]:
+        summary.skipped.append((source, result["error"]))
+        for rid in old_ids:
+            writer.delete(rid)
+            owners.pop(rid, None)
+            summary.removed += 1
+        sources[source] = {"size": stat.size, "mtime_ns": stat.mtime_ns, "hash": result["hash"], "ids": {}, "skipped": [result["error"]]}
+        return
+    new_ids: dict[str, str] = {}
+    for data in result["releases"]:
+        release = Release.from_dict(data)
+        owner = owners.get(release.id)
+        if owner is not None and owner != source:
+            # The same canonical URL in two files: keep both, the second under an id tied to its file.
+            release.id = f"{release.id}-{hashlib.sha1(source.encode()).hexdigest()[:4]}"
+        if release.id in new_ids:
+            release.id = f"{release.id}-{len(new_ids)}"
+        new_ids[release.id] = release.content_hash
+        owners[release.id] = source
+        if rebuild or release.id not in old_ids:
+            (writer.add if rebuild else writer.replace)(release)
+            summary.added += 1
+        elif old_ids[release.id] != release.content_hash:
+            writer.replace(release)
+            summary.updated += 1
+        else:
+            summary.unchanged += 1
+    for rid in old_ids:
+        if rid not in new_ids:
+            writer.delete(rid)
+            owners.pop(rid, None)
+            summary.removed += 1
+    summary.skipped.extend((source, r) for r in result["skipped"])
+    sources[source] = {"size": stat.size, "mtime_ns": stat.mtime_ns, "hash": result["hash"], "ids": new_ids,
+                       "skipped": result["skipped"]}

@@ -1,0 +1,87 @@
+"""``archive index``: the re-index command, a thin layer over ``indexer.build.run_index``."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from archive.store import ArchiveError, IndexHome, default_index_path
+from indexer.build import Summary, run_index
+
+
+class _Bar:
+    """A one-line progress bar on a terminal; silent when output goes to a file or a pipe."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.started = time.monotonic()
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.enabled or (now - self.last < 0.2 and done < total):
+            return
+        self.last = now
+        rate = done / max(now - self.started, 1e-6)
+        width = 30
+        filled = int(width * done / max(total, 1))
+        eta = (total - done) / rate if rate else 0
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} files  {rate:,.0f}/s  ETA {eta:,.0f}s ")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def print_summary(summary: Summary) -> None:
+    click.echo(
+        f"{summary.releases:,} releases in the index: {summary.added:,} added, {summary.updated:,} updated, "
+        f"{summary.unchanged:,} unchanged, {summary.removed:,} removed; {len(summary.skipped):,} skipped "
+        f"({summary.files:,} files, {summary.seconds:.1f} s)"
+    )
+    if summary.skipped:
+        reasons: dict[str, int] = {}
+        for _source, reason in summary.skipped:
+            key = reason.split(": ", 1)[-1] if reason.count(":") and "#L" in reason.split(":", 1)[0] else reason
+            reasons[key] = reasons.get(key, 0) + 1
+        click.echo("skipped:")
+        for source, reason in summary.skipped[:50]:
+            click.echo(f"  {source}: {reason}")
+        if len(summary.skipped) > 50:
+            click.echo(f"  … and {len(summary.skipped) - 50:,} more (use --json for all)")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--index", "index_path", type=click.Path(path_type=Path), default=None,
+              help="Index folder (default: $ARCHIVE_INDEX or var/index).")
+@click.option("--rebuild", is_flag=True, help="Build a fresh index beside the old one, then swap it in.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Parsing processes (default: all cores).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def index_command(paths: tuple[Path, ...], index_path: Path | None, rebuild: bool, jobs: int | None, as_json: bool) -> None:
+    """Index (or re-index) folders and files of press releases: HTML, text, Markdown, JSON, JSONL.
+
+    Unchanged files are not parsed again; removed files leave the index. Safe to interrupt.
+
+    Example: archive index corpus/ ~/releases --index var/index
+    """
+    home = IndexHome(index_path or default_index_path())
+    targets = list(paths) or [Path("corpus")]
+    try:
+        summary = run_index(targets, home, rebuild=rebuild, jobs=jobs, progress=_Bar())
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:
+        click.echo("interrupted: the index is unchanged (the last complete run is still searchable)", err=True)
+        sys.exit(130)
+    except OSError as exc:
+        raise click.ClickException(f"could not write the index in {home.path}: {exc}") from None
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print_summary(summary)
+    if summary.files == 0 and summary.releases == 0:
+        raise click.ClickException("nothing could be read: no supported files (" + ", ".join(map(str, targets)) + ")")

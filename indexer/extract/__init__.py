@@ -1,0 +1,1 @@
+"""Interpreting a draft: dates, datelines, issuers, speakers and topics. Data files sit beside the code."""

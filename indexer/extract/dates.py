@@ -1,0 +1,120 @@
+"""Publication dates, keeping their precision: structured metadata, then the dateline, then the path.
+
+Only the dateline zone (the start of the release, before the first dash) is read, so a date of an event
+mentioned in the body is never taken for the publication date; relative words like "today" never are.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date as Date
+
+MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d{2})"
+MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I)
+DAY_MONTH_YEAR = re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I)
+ISO = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})(?:-(?P<day>\d{2}))?(?!\d)")
+NUMERIC_US = re.compile(r"^\s*(?P<month>\d{1,2})[./](?P<day>\d{1,2})[./](?P<year>\d{2}|\d{4})\b")
+_DASH = re.compile(r"\s(?:--|-|\u2013|\u2014)\s|/\s*--|\s--")
+PATH_DATES = (
+    re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})[/_-](?P<month>\d{2})(?P<day>\d{2})(?!\d)"),
+    re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})[/_-](?P<month>\d{2})[/_-](?P<day>\d{2})(?!\d)"),
+    re.compile(r"(?<!\d)(?P<day>\d{1,2})(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*(?P<year>(?:19|20)\d{2})", re.I),
+    re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})[/_-](?P<month>\d{2})(?![\d])"),
+    re.compile(r"(?<![\d])(?P<year>(?:19|20)\d{2})(?=/)"),
+)
+
+
+def _valid(year: int, month: int = 1, day: int = 1) -> bool:
+    try:
+        Date(year, month, day)
+    except ValueError:
+        return False
+    return 1900 <= year <= 2100
+
+
+def _format(year: int, month: int | None, day: int | None) -> str:
+    if month is None:
+        return f"{year:04d}"
+    if day is None:
+        return f"{year:04d}-{month:02d}"
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _from_match(m: re.Match[str]) -> str:
+    groups = m.groupdict()
+    year = int(groups["year"])
+    if year < 100:
+        year += 2000 if year < 70 else 1900
+    month_text = groups.get("month")
+    month = None
+    if month_text:
+        month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text[:4].lower().rstrip("."), MONTHS.get(month_text[:3].lower()))
+    day = int(groups["day"]) if groups.get("day") else None
+    if not _valid(year, month or 1, day or 1):
+        return ""
+    return _format(year, month, day)
+
+
+def parse_date(value: str) -> str:
+    """A structured date string (ISO 8601, RFC 822, "March 15, 2024" …) as ``YYYY[-MM[-DD]]``."""
+    value = value.strip()
+    if not value:
+        return ""
+    for pattern in (ISO, MONTH_DAY_YEAR, DAY_MONTH_YEAR):
+        m = pattern.search(value)
+        if m:
+            found = _from_match(m)
+            if found:
+                return found
+    m = re.fullmatch(r"((?:19|20)\d{2})", value)
+    return m.group(1) if m else ""
+
+
+def dateline_zone(paragraphs: list[str]) -> str:
+    """The opening words where a dateline stands: up to the first dash of the first real paragraph."""
+    zone = ""
+    for paragraph in paragraphs[:4]:
+        cut = _DASH.search(paragraph, 8)
+        head = paragraph[: cut.end() if cut and cut.start() < 200 else 160]
+        zone = f"{zone} {head}".strip()
+        if len(paragraph) >= 200:
+            break
+    return zone
+
+
+def dateline_date(paragraphs: list[str]) -> str:
+    zone = dateline_zone(paragraphs)
+    found = [m for p in (MONTH_DAY_YEAR, DAY_MONTH_YEAR) for m in [p.search(zone)] if m]
+    if found:
+        first = min(found, key=lambda m: m.start())
+        return _from_match(first)
+    m = NUMERIC_US.search(zone)
+    return _from_match(m) if m else ""
+
+
+def path_date(path: str) -> str:
+    for pattern in PATH_DATES:
+        matches = list(pattern.finditer(path))
+        if matches:
+            found = _from_match(matches[-1])
+            if found:
+                return found
+    return ""
+
+
+def best_date(meta: str, paragraphs: list[str], path: str, prefer_dateline: bool = False) -> tuple[str, str]:
+    """The publication date and where it came from (``metadata``, ``dateline`` or ``path``)."""
+    structured = parse_date(meta) if meta else ""
+    printed = dateline_date(paragraphs)
+    if structured and not (prefer_dateline and printed):
+        return structured, "metadata"
+    if printed:
+        return printed, "dateline"
+    from_path = path_date(path)
+    return (from_path, "path") if from_path else ("", "")

@@ -1,0 +1,208 @@
+"""Speakers: people to whom a release attributes words, with their titles and quotes.
+
+Rules over sentences, not a model: a person phrase next to a speech verb (``said Assistant Attorney General
+Jane Doe``, ``Doe added``, ``according to Doe``), a speech delivered, or a statement issued. Pronouns
+(``she added``) go to the last speaker; a surname alone goes to the person of that surname named earlier in
+the release. People only named, media contacts and boilerplate ("About …") are left out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from archive.model import Speaker
+from indexer.extract.names import (
+    bare,
+    chinese_surnames,
+    clean_name,
+    is_name_token,
+    is_title_token,
+    name_key,
+    split_title_and_name,
+)
+from indexer.text import split_sentences
+
+_VERBS = (
+    r"said|says|added|adds|noted|notes|stated|states|explained|explains|emphasi[sz]ed|emphasi[sz]es|stressed|"
+    r"remarked|commented|continued|concluded|observed|declared|testified|told|wrote|writes|urged|warned|"
+    r"acknowledged|asserted|argued|insisted|highlighted|expressed|recalled|reflected|predicted|affirmed|"
+    r"underscored|mentioned|replied|responded|pointed out|points out|shared|echoed|cautioned|reiterated|"
+    r"announced that|believes|confirmed|discussed|discusses|spoke|speaks|talked|talks|informed|described|"
+    r"describes|detailed|outlined|commented|stating|saying|adding|noting|explaining"
+)
+_TOKEN = r"(?:[A-Z][\w'\u2019.-]*|(?:de|da|del|van|von|der|la|le|bin|al)(?=\s+[A-Z]))"
+_PERSON = rf"(?P<who>{_TOKEN}(?:\s+(?:and\s+)?{_TOKEN}){{0,8}}(?:,?\s+(?:Jr|Sr)\.?)?)"
+_APPOS = r"(?:,\s*(?P<appos>[^,;:\"\u201c\u201d]{2,140}?),)"
+_OF = r"(?P<of>\s+(?:of|for|at|with)\s+(?:the\s+)?[A-Z][^,.;:\"\u201c\u201d]{2,100}?)?"
+ADVERB = r"(?:\s+(?:also|further|then|later|previously|once|recently|again|has|had|have|was|is|publicly))*"
+
+PATTERNS = [
+    # said Assistant Attorney General Jane Doe of the Civil Rights Division.
+    re.compile(rf"\b(?:{_VERBS})\s+{_PERSON}{_OF}(?=\s*(?:[,.;:\"\u201d]|$|\s+(?:in|at|on|during|who|when|after|before|as)\b))"),
+    # Jane Doe, director of X, said / Huang also emphasized
+    re.compile(rf"{_PERSON}{_APPOS}?{ADVERB}\s+(?:{_VERBS})\b"),
+    re.compile(rf"\b[Aa]ccording to\s+{_PERSON}{_OF}(?=\s*[,.;:]|$)"),
+    re.compile(rf"{_PERSON}{_APPOS}?{ADVERB}\s+(?:delivered|gave|made|presented)\s+(?:a|the|his|her)\s+(?:\w+\s+)?(?:speech|remarks|keynote|address|statement|testimony)"),
+    re.compile(rf"{_PERSON}{_APPOS}?{ADVERB}\s+(?:issued|released|made|offered|gave|provided|delivered)\s+(?:the\s+following|this|a|the|these)\s+(?:\w+\s+)?(?:statement|remarks|comments?)"),
+]
+_PRONOUN = re.compile(rf"(?:^|[,.\"\u201d]\s*|\b(?:{_VERBS})\s+)(?:he|she)\b(?:\s+(?:also|further|then))?(?:\s+(?:{_VERBS})\b)?", re.I)
+_PRONOUN_SPEECH = re.compile(rf"\b(?:he|she)\s+(?:also\s+|further\s+|then\s+)?(?:{_VERBS})\b|\b(?:{_VERBS})\s+(?:he|she)\b", re.I)
+_QUOTE = re.compile(r"[\"\u201c]([^\"\u201c\u201d]{12,})[\"\u201d]")
+_BOILERPLATE = re.compile(
+    r"^(?:about\b|media contact|press contact|contact:|for more information|###|source:|forward-looking|safe harbor|"
+    r"disclaimer|investor (?:relations|contact)|for further information|cautionary)",
+    re.I,
+)
+_ORG_HINT = re.compile(r"\b(?:Inc|LLC|Ltd|Corp|Company|Department|Office|University|Association|Group|Agency|Bureau|Court)\b")
+
+
+@dataclass
+class _Found:
+    name: str
+    title: str
+    position: int
+    quotes: list[str] = field(default_factory=list)
+
+
+def body_sentences(paragraphs: list[str]) -> list[str]:
+    """The sentences of the release proper: boilerplate sections at the end are left out."""
+    sentences: list[str] = []
+    for paragraph in paragraphs:
+        if _BOILERPLATE.match(paragraph.strip()):
+            if sentences:
+                break
+            continue
+        sentences.extend(split_sentences(paragraph))
+    return sentences
+
+
+def _people_named(sentences: list[str]) -> list[tuple[list[str], list[str]]]:
+    """Every full-looking name in the text (title tokens, name tokens), speakers or not."""
+    found = []
+    for sentence in sentences:
+        for m in re.finditer(rf"{_TOKEN}(?:\s+{_TOKEN})+", sentence):
+            title, name = split_title_and_name(m.group(0).split())
+            if len(name) >= 2 and all(is_name_token(t) for t in name):
+                found.append((title, name))
+    return found
+
+
+class _Resolver:
+    """Maps a name phrase to one person of the release (full names win; surnames resolve to them)."""
+
+    def __init__(self, named: list[tuple[list[str], list[str]]]) -> None:
+        self.by_surname: dict[str, list[str]] = {}
+        for _title, name in named:
+            full = clean_name(name)
+            for key in self._keys(name):
+                bucket = self.by_surname.setdefault(key, [])
+                if full not in bucket:
+                    bucket.append(full)
+
+    @staticmethod
+    def _keys(name: list[str]) -> list[str]:
+        keys = [bare(name[-1])]
+        if len(name) in (2, 3) and bare(name[0]) in chinese_surnames():
+            keys.append(bare(name[0]))
+        return keys
+
+    def resolve(self, name: list[str], titled: bool, speakers: list[_Found]) -> str | None:
+        if len(name) >= 2:
+            full = clean_name(name)
+            for s in speakers:
+                if name_key(s.name) == name_key(full) and len(s.name) >= len(full):
+                    return s.name
+            return full
+        surname = bare(name[0])
+        for s in reversed(speakers):
+            tokens = [bare(t) for t in s.name.replace(",", "").split()]
+            if tokens and (tokens[-1] == surname or (tokens[0] == surname and surname in chinese_surnames())):
+                return s.name
+        candidates = self.by_surname.get(surname, [])
+        if len(candidates) == 1:
+            return candidates[0]
+        return None
+
+
+def extract_speakers(paragraphs: list[str], author: str = "", author_title: str = "") -> list[Speaker]:
+    sentences = body_sentences(paragraphs)
+    resolver = _Resolver(_people_named(sentences))
+    speakers: list[_Found] = []
+    last: _Found | None = None
+    position = 0
+    for sentence in sentences:
+        position += 1
+        hits = _attributions(sentence)
+        if not hits and last is not None and _PRONOUN_SPEECH.search(sentence):
+            _add_quote(last, sentence)
+            continue
+        for tokens, extra_title in hits:
+            for part in _split_conjunction(tokens):
+                title_tokens, name_tokens = split_title_and_name(part)
+                if not name_tokens or not all(is_name_token(t) for t in name_tokens) or len(name_tokens) > 5:
+                    continue
+                titled = bool(title_tokens) and any(is_title_token(t) for t in title_tokens)
+                honorific = bool(title_tokens) and bare(title_tokens[-1]) in {"mr", "mrs", "ms", "dr", "miss", "prof"}
+                resolved = resolver.resolve(name_tokens, titled or honorific, speakers)
+                if not resolved:
+                    continue
+                title = " ".join(t for t in title_tokens if bare(t) not in {"mr", "mrs", "ms", "miss"}).strip()
+                title = ", ".join(filter(None, [title, extra_title.strip()]))
+                current = next((s for s in speakers if s.name == resolved), None)
+                if current is None:
+                    current = _Found(resolved, title, position)
+                    speakers.append(current)
+                elif not current.title and title:
+                    current.title = title
+                _add_quote(current, sentence)
+                last = current
+    result = [Speaker(s.name, s.title, s.quotes[:5]) for s in speakers]
+    return result
+
+
+def _attributions(sentence: str) -> list[tuple[list[str], str]]:
+    hits: list[tuple[int, list[str], str]] = []
+    for pattern in PATTERNS:
+        for m in pattern.finditer(sentence):
+            tokens = [_tidy(t) for t in m.group("who").split()]
+            # Drop a sentence-initial word that is not part of the name ("Today Jane Doe said" is rare;
+            # "The" / "In" are common) and quote-adjacent punctuation.
+            while tokens and bare(tokens[0]) in {"the", "in", "on", "but", "and", "as", "while", "when", "today", "also"}:
+                tokens.pop(0)
+            if not tokens or _ORG_HINT.search(" ".join(tokens)):
+                continue
+            extra = ""
+            groups = m.groupdict()
+            if groups.get("appos"):
+                extra = groups["appos"]
+            if groups.get("of"):
+                extra = (extra + " " + groups["of"].strip()).strip()
+            hits.append((m.start(), tokens, extra))
+    hits.sort(key=lambda h: h[0])
+    return [(tokens, extra) for _pos, tokens, extra in hits]
+
+
+def _tidy(token: str) -> str:
+    """Drop sentence punctuation glued to a word, keeping the period of an initial ("E.")."""
+    token = token.strip("\"\u201c\u201d")
+    if token.endswith(".") and len(token.rstrip(".")) > 1 and not re.fullmatch(r"(?:[A-Z]\.)+", token):
+        token = token.rstrip(".")
+    return token
+
+
+def _split_conjunction(tokens: list[str]) -> list[list[str]]:
+    parts: list[list[str]] = [[]]
+    for token in tokens:
+        if token.lower() == "and" and parts[-1]:
+            parts.append([])
+        else:
+            parts[-1].append(token.rstrip(","))
+    return [p for p in parts if p]
+
+
+def _add_quote(speaker: _Found, sentence: str) -> None:
+    quoted = _QUOTE.findall(sentence)
+    text = " ".join(q.strip() for q in quoted) if quoted else sentence
+    if text and text not in speaker.quotes:
+        speaker.quotes.append(text)

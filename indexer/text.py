@@ -1,0 +1,38 @@
+"""Small text helpers shared by the sources and the extractors."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+
+
+def clean_space(text: str) -> str:
+    """Collapse runs of white space (including non-breaking spaces) and trim."""
+    return _SPACE.sub(" ", text.replace("\n", " ")).strip()
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII for comparisons (accents and curly quotes folded)."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+
+
+_SPLIT = re.compile(r"(?<=[.!?\"\u201d])\s+(?=[\"\u201c]?[A-Z0-9])")
+_ABBREVIATION = re.compile(
+    r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Gen|Sen|Rep|Gov|Lt|Col|Capt|Sgt|Rev|Hon|No|Nos|Inc|Corp|Co|Ltd|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Mt|Ft|vs|Vol|Dept|Univ|Assn|Bros|approx|Ph\.D|U\.S|U\.N|D\.C|a\.m|p\.m))\.$"
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences, without breaking after initials ("Thomas E. Perez") or common abbreviations ("U.S.")."""
+    pieces = _SPLIT.split(text)
+    sentences: list[str] = []
+    for piece in pieces:
+        if sentences and _ABBREVIATION.search(sentences[-1]):
+            sentences[-1] = f"{sentences[-1]} {piece}"
+        else:
+            sentences.append(piece)
+    return [s.strip() for s in sentences if s.strip()]
