@@ -78,7 +78,7 @@ def scan(paths: list[Path], skipped: list[tuple[str, str]]) -> Iterator[SourceFi
             seen_dirs.add((st.st_dev, st.st_ino))
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames):
-                if name.startswith(".") or name == "press-archive.toml":
+                if name.startswith(".") or name == "press-archive.toml" or name.upper().startswith(("README", "LICENSE")):
                     continue
                 yield from _source_file(Path(dirpath) / name, base, skipped, explicit=False)
 

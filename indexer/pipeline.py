@@ -8,7 +8,7 @@ from archive.ids import release_id
 from archive.model import Release, Speaker
 from indexer.extract.dateline import parse_dateline
 from indexer.extract.dates import best_date
-from indexer.extract.issuer import member_office, organisation_from_lead, organisation_from_site, organisation_from_text
+from indexer.extract.issuer import member_office, organisation_from_site, organisation_from_text
 from indexer.extract.names import name_key
 from indexer.extract.speakers import extract_speakers
 from indexer.extract.topics import pick_topics
@@ -24,7 +24,7 @@ def build_release(draft: Draft, wire_hint: str = "") -> Release:
         raise SkipFile("no release text")
     date, _evidence = best_date(draft.meta_date, draft.paragraphs, draft.source, prefer_dateline=False)
     place, wire = parse_dateline(draft.paragraphs)
-    title = draft.title or split_sentences_title(draft.paragraphs)
+    title = draft.title or split_sentences_title([_lead_sentence(draft.paragraphs)])
     speakers = extract_speakers(draft.paragraphs)
     issuer = ""
     if draft.format == "json" and draft.author:
@@ -32,7 +32,7 @@ def build_release(draft: Draft, wire_hint: str = "") -> Release:
         speakers = _with_member(speakers, written, draft)
     issuer = issuer or draft.publisher or organisation_from_site(draft.site_name, draft.url)
     if not issuer and draft.format != "html":
-        issuer = organisation_from_text(draft.paragraphs) or organisation_from_lead(_lead_sentence(draft.paragraphs))
+        issuer = organisation_from_text(draft.paragraphs, _lead_sentence(draft.paragraphs), draft.title)
     issuer = issuer or wire or wire_hint
     return Release(
         id=release_id(url=draft.url, source=draft.source),
@@ -79,3 +79,4 @@ def _language(paragraphs: list[str]) -> str:
     hits = len(_NON_ENGLISH_HINTS.findall(sample))
     words = max(len(sample.split()), 1)
     return "en" if hits / words < 0.04 else "und"
+

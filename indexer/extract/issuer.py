@@ -32,14 +32,15 @@ def member_office(name: str, chamber: str, url: str, paragraphs: list[str]) -> t
     written = name
     if surname:
         pattern = re.compile(_TEXT_ROLE.pattern + re.escape(surname) + r"\b")
-        for m in pattern.finditer(text):
-            label = _TEXT_ROLES[m.group(1)]
-            if (label == "Senator") != (role == "Senator") and role:
-                continue
-            role = label
-            if m.group(2).strip():
-                written = clean_space(m.group(2) + surname)
-            break
+        matches = [m for m in pattern.finditer(text) if not role or (_TEXT_ROLES[m.group(1)] == "Senator") == (role == "Senator")]
+        named = [m for m in matches if m.group(2).strip()]
+        best = named[0] if named else (matches[0] if matches else None)
+        if best is not None:
+            role = _TEXT_ROLES[best.group(1)]
+            first_written = best.group(2).split()[0] if best.group(2).strip() else ""
+            # The member's full name from the record, unless the release calls them by another first name.
+            if first_written and bare_word(first_written) != bare_word(name.split()[0]):
+                written = clean_space(best.group(2) + surname)
     return clean_space(f"Office of {role} {written}"), written
 
 
@@ -52,14 +53,65 @@ def organisation_from_site(site_name: str, url: str) -> str:
     return name
 
 
-def organisation_from_text(paragraphs: list[str]) -> str:
-    """The issuer a wire release names itself: "About X", then "SOURCE X", then the lead sentence's subject."""
+_HEADLINE_SUBJECT = re.compile(
+    r"^(?P<org>[A-Z0-9][\w.&'\u2019\u00ae\u2122+-]*(?:,?\s+(?:[A-Z0-9&][\w.&'\u2019\u00ae\u2122+-]*|of|and|for|de)){0,5})\s+"
+    r"(?:Announces|Launches|Unveils|Introduces|Reports|Recovers|Rings|Expands|Joins|Debuts|Celebrates|Opens|Releases|"
+    r"Welcomes|Partners|Secures|Names|Appoints|Wins|Receives|Hosts|Acquires|Completes|Signs|Adds|Kicks|Honors|"
+    r"Earns|Raises|Closes|Files|Enters|Marks|Hires|Teams|Selects|Presents|Offers|Brings|Relocates|Returns|Tackles|"
+    r"Named|Set|Sets|Awarded|Ranked|to\s+(?:Participate|Present|Host|Launch|Attend|Exhibit))\b"
+)
+_ADDRESS = re.compile(r"^\d{1,6}[A-Z]?\s+\w+")
+
+
+_ORG_WORDS = {
+    "office", "department", "authority", "university", "college", "district", "cooperative", "council", "committee",
+    "association", "foundation", "institute", "company", "corporation", "corp", "inc", "llc", "ltd", "group",
+    "agency", "bureau", "commission", "festival", "museum", "hospital", "center", "centre", "bank", "union",
+    "society", "club", "school", "network", "partners", "robotics", "technologies", "labs", "systems", "holdings",
+}
+
+
+def organisation_from_headline(title: str) -> str:
+    """``Presser Law, P.A. Recovers $1.675 Million …`` names its issuer before the verb."""
+    title = title.strip()
+    m = _HEADLINE_SUBJECT.match(title)
+    if m and not re.match(r"(?:The|A|An|New|How|Why|What|This|Top|Best|\d)\b", m.group("org")):
+        return m.group("org").strip(" ,")
+    words = title.split()
+    for n, word in enumerate(words[:8]):
+        if n and bare_word(word) in _ORG_WORDS and n + 1 < len(words) and re.fullmatch(r"[A-Z][a-z]+s", words[n + 1]):
+            return " ".join(words[: n + 1])
+    return ""
+
+
+def organisation_from_contact(paragraphs: list[str]) -> str:
+    """A contact block's company line: a short name standing just above a street address."""
+    tail = paragraphs[-8:]
+    for i in range(len(tail) - 1):
+        line, following = tail[i].strip(), tail[i + 1].strip()
+        if _ADDRESS.match(following) and 1 <= len(line.split()) <= 5 and line[:1].isupper() and not line.endswith("."):
+            return line
+    return ""
+
+
+def organisation_from_text(paragraphs: list[str], lead: str = "", title: str = "") -> str:
+    """The issuer a wire release names itself: "About X", the headline's or lead's subject, a contact
+    block, then "SOURCE X"."""
     for paragraph in reversed(paragraphs):
         m = _ABOUT.match(paragraph.strip())
         if m:
             name = _about_name(m.group(1))
             if name:
                 return name
+    from_title = organisation_from_headline(title) if title else ""
+    if from_title:
+        return from_title
+    from_lead = organisation_from_lead(lead) if lead else ""
+    if from_lead:
+        return from_lead
+    from_contact = organisation_from_contact(paragraphs)
+    if from_contact:
+        return from_contact
     m = _SOURCE.search("\n".join(paragraphs[-5:]))
     if m:
         return clean_space(m.group(1)).strip(" .")
@@ -74,20 +126,26 @@ _STARTERS = {"founded", "established", "headquartered", "based", "since", "the",
 def _about_name(rest: str) -> str:
     """The name in an "About X" section heading, whether or not the heading kept its own line."""
     rest = re.sub(r"(?<=[a-z])(?=The\b)", " ", clean_space(rest))
+    first = rest.split()[0] if rest.split() else ""
+    if len(first) > 2:
+        rest = re.sub(rf"(?<=[a-z])(?={re.escape(first)})", " ", rest)
     head = re.split(r"\s*[:\u2013\u2014]\s+|\s+-\s+", rest, maxsplit=1)
     if len(head) == 2 and len(head[0].split()) <= 8:
         return head[0].strip(" .")
     words = rest.split()
     if len(words) <= 8 and not rest.endswith("."):
         return rest.strip(" .")
+    for n in range(1, min(10, len(words))):
+        if bare_word(words[n]) in _STARTERS and words[n][0].isupper():
+            return " ".join(words[:n]).strip(" .,")
     for n in range(min(10, len(words) // 2), 0, -1):
         name = " ".join(words[:n])
         after = " ".join(words[n:])
-        if after.startswith(name) or re.match(rf"(?:the\s+)?{re.escape(words[0])}", after, re.I):
+        if after.startswith(name):
             return name.strip(" .,")
-    for n, word in enumerate(words[:10]):
-        if n and bare_word(word) in _STARTERS:
-            return " ".join(words[:n]).strip(" .,")
+    m = re.match(r"(.{2,80}?)(?:\s+\([^)]*\))?\s+(?:is|are|was|has|have|provides|offers|helps|,)\s", rest)
+    if m and len(m.group(1).split()) <= 8:
+        return m.group(1).strip(" .,")
     return ""
 
 

@@ -31,7 +31,9 @@ HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "hon", "re
 PARTICLES = {"de", "da", "del", "della", "van", "von", "der", "den", "la", "le", "du", "bin", "al", "el", "st", "di", "dos"}
 SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 _INITIAL = re.compile(r"^[A-Z]\.?$|^[A-Z]\.[A-Z]\.?$")
-_NAME_TOKEN = re.compile(r"^(?:[A-Z][a-z]+|Mc[A-Z][a-z]+|Mac[A-Z][a-z]+|O['\u2019][A-Z][a-z]+|[A-Z][a-z]*['\u2019][A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Z][a-z]+)+|D['\u2019][A-Z][a-z]+|[A-Z][a-z]+[A-Z][a-z]+)$")
+_LOWER = "a-z\u00df-\u00f6\u00f8-\u00ff"
+_PART = rf"(?:[OD]['\u2019])?(?:Mc|Mac)?[A-Z\u00c0-\u00de][{_LOWER}]+(?:[A-Z][{_LOWER}]+)?"
+_NAME_TOKEN = re.compile(rf"^{_PART}(?:-{_PART})*$")
 
 
 def bare(token: str) -> str:
@@ -43,6 +45,7 @@ def is_title_token(token: str) -> bool:
 
 
 def is_name_token(token: str) -> bool:
+    """A word that can be part of a person's name (an initial, or a capitalised word that is no title)."""
     if _INITIAL.match(token):
         return True
     word = token.rstrip(",")
@@ -82,3 +85,43 @@ def name_key(name: str) -> tuple[str, str]:
     if len(tokens) == 1:
         return ("", tokens[0])
     return (tokens[0][:1], tokens[-1])
+
+
+def pick_person(tokens: list[str]) -> tuple[list[str], list[str], list[str]] | None:
+    """Find the person in a phrase like ``Assistant Director in Charge David Bowdich of the FBI``.
+
+    Returns (title tokens before, name tokens, tokens after). Of the runs of name-shaped words, the first
+    that starts the phrase or follows a title word wins; failing that, the last run of two words or more.
+    """
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < len(tokens):
+        if not is_name_token(tokens[i]):
+            i += 1
+            continue
+        j = i
+        while j < len(tokens) and (is_name_token(tokens[j]) or (bare(tokens[j]) in PARTICLES and j + 1 < len(tokens) and is_name_token(tokens[j + 1]))):
+            j += 1
+        while j < len(tokens) and bare(tokens[j]) in SUFFIXES:
+            j += 1
+        if any(not _INITIAL.match(t) for t in tokens[i:j]) and not _INITIAL.match(tokens[j - 1]):
+            runs.append((i, j))
+        i = j
+    if not runs:
+        # "Congressman Bishop": a surname that is also a title word, standing last after a title.
+        last = tokens[-1] if tokens else ""
+        if len(tokens) >= 2 and is_title_token(tokens[-2]) and _NAME_TOKEN.match(last) and bare(last) not in not_name_words():
+            return tokens[:-1], [last], []
+        return None
+    chosen = next((r for r in runs if r[0] == 0 or is_title_token(tokens[r[0] - 1]) or tokens[r[0] - 1].endswith(",")), None)
+    if chosen is None:
+        longer = [r for r in runs if r[1] - r[0] >= 2]
+        chosen = longer[-1] if longer else runs[0]
+    start, end = chosen
+    if end < len(tokens) and bare(tokens[end]) in not_name_words() and tokens[end][:1].isupper():
+        return None  # "Riverland Interfaith Council": the words name an organisation, not a person
+    if start > 0 and bare(tokens[start - 1]) in {"of", "for", "at"} and end - start >= 3:
+        # "Head of Safety Jonas Mbeki": the first words belong to the title's object.
+        keep = 3 if _INITIAL.match(tokens[end - 2]) else 2
+        start = end - keep
+    return tokens[:start], tokens[start:end], tokens[end:]

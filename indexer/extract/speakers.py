@@ -19,6 +19,7 @@ from indexer.extract.names import (
     is_name_token,
     is_title_token,
     name_key,
+    pick_person,
     split_title_and_name,
 )
 from indexer.text import split_sentences
@@ -31,9 +32,9 @@ _VERBS = (
     r"announced that|believes|confirmed|discussed|discusses|spoke|speaks|talked|talks|informed|described|"
     r"describes|detailed|outlined|commented|stating|saying|adding|noting|explaining"
 )
-_TOKEN = r"(?:[A-Z][\w'\u2019.-]*|(?:de|da|del|van|von|der|la|le|bin|al)(?=\s+[A-Z]))"
+_TOKEN = r"(?:[A-Z][\w'\u2019.-]*|(?:de|da|del|van|von|der|la|le|bin|al|in|of|for|the)(?=\s+[A-Z]))"
 _PERSON = rf"(?P<who>{_TOKEN}(?:\s+(?:and\s+)?{_TOKEN}){{0,8}}(?:,?\s+(?:Jr|Sr)\.?)?)"
-_APPOS = r"(?:,\s*(?P<appos>[^,;:\"\u201c\u201d]{2,140}?),)"
+_APPOS = r"(?:,\s*(?P<appos>[^,;:\"\u201c\u201d]{2,140}?),?)"
 _OF = r"(?P<of>\s+(?:of|for|at|with)\s+(?:the\s+)?[A-Z][^,.;:\"\u201c\u201d]{2,100}?)?"
 ADVERB = r"(?:\s+(?:also|further|then|later|previously|once|recently|again|has|had|have|was|is|publicly))*"
 
@@ -42,6 +43,10 @@ PATTERNS = [
     re.compile(rf"\b(?:{_VERBS})\s+{_PERSON}{_OF}(?=\s*(?:[,.;:\"\u201d]|$|\s+(?:in|at|on|during|who|when|after|before|as)\b))"),
     # Jane Doe, director of X, said / Huang also emphasized
     re.compile(rf"{_PERSON}{_APPOS}?{ADVERB}\s+(?:{_VERBS})\b"),
+    # says Listen Co-Founder, Jane Doe.
+    re.compile(rf"\b(?:{_VERBS})\s+(?P<role>[^,.;\"\u201c\u201d]{{2,80}}),\s+{_PERSON}(?=\s*(?:[,.;:]|$))"),
+    # "…" - Rep. Mike Thompson (CA-5): a quote signed with a dash and a party or district.
+    re.compile(rf"(?:^|\s)[-\u2013\u2014]{{1,2}}\s*{_PERSON}\s*(?=\((?:[DRI]-|[A-Z]{{2}}-\d|[A-Z]{{2}}-AL))"),
     re.compile(rf"\b[Aa]ccording to\s+{_PERSON}{_OF}(?=\s*[,.;:]|$)"),
     re.compile(rf"{_PERSON}{_APPOS}?{ADVERB}\s+(?:delivered|gave|made|presented)\s+(?:a|the|his|her)\s+(?:\w+\s+)?(?:speech|remarks|keynote|address|statement|testimony)"),
     re.compile(rf"{_PERSON}{_APPOS}?{ADVERB}\s+(?:issued|released|made|offered|gave|provided|delivered)\s+(?:the\s+following|this|a|the|these)\s+(?:\w+\s+)?(?:statement|remarks|comments?)"),
@@ -54,6 +59,7 @@ _BOILERPLATE = re.compile(
     r"disclaimer|investor (?:relations|contact)|for further information|cautionary)",
     re.I,
 )
+_NICKNAME = re.compile(r"(?<=[a-z])\s+\((?:[A-Z][a-z]+|\u201c[^\u201d]{1,20}\u201d|\"[^\"]{1,20}\")\)(?=\s+[A-Z])")
 _ORG_HINT = re.compile(r"\b(?:Inc|LLC|Ltd|Corp|Company|Department|Office|University|Association|Group|Agency|Bureau|Court)\b")
 
 
@@ -66,14 +72,19 @@ class _Found:
 
 
 def body_sentences(paragraphs: list[str]) -> list[str]:
-    """The sentences of the release proper: boilerplate sections at the end are left out."""
+    """The sentences of the release proper: "About …", contact and disclaimer paragraphs are left out."""
     sentences: list[str] = []
+    skip_next = False
     for paragraph in paragraphs:
-        if _BOILERPLATE.match(paragraph.strip()):
-            if sentences:
-                break
+        text = paragraph.strip()
+        if _BOILERPLATE.match(text):
+            skip_next = len(text.split()) <= 8
             continue
-        sentences.extend(split_sentences(paragraph))
+        if skip_next:
+            skip_next = False
+            continue
+        text = _NICKNAME.sub("", text)
+        sentences.extend(split_sentences(text))
     return sentences
 
 
@@ -139,9 +150,14 @@ def extract_speakers(paragraphs: list[str], author: str = "", author_title: str 
             continue
         for tokens, extra_title in hits:
             for part in _split_conjunction(tokens):
-                title_tokens, name_tokens = split_title_and_name(part)
-                if not name_tokens or not all(is_name_token(t) for t in name_tokens) or len(name_tokens) > 5:
+                picked = pick_person(part)
+                if picked is None:
                     continue
+                title_tokens, name_tokens, after = picked
+                if not name_tokens or len(name_tokens) > 5:
+                    continue
+                if after and bare(after[0]) in {"of", "for", "at", "with"}:
+                    extra_title = " ".join([*after, extra_title]).strip()
                 titled = bool(title_tokens) and any(is_title_token(t) for t in title_tokens)
                 honorific = bool(title_tokens) and bare(title_tokens[-1]) in {"mr", "mrs", "ms", "dr", "miss", "prof"}
                 resolved = resolver.resolve(name_tokens, titled or honorific, speakers)
@@ -176,6 +192,10 @@ def _attributions(sentence: str) -> list[tuple[list[str], str]]:
             groups = m.groupdict()
             if groups.get("appos"):
                 extra = groups["appos"]
+            if groups.get("role"):
+                if not any(is_title_token(t) for t in groups["role"].split()):
+                    continue
+                extra = groups["role"]
             if groups.get("of"):
                 extra = (extra + " " + groups["of"].strip()).strip()
             hits.append((m.start(), tokens, extra))

@@ -6,6 +6,7 @@ Handles the seed format (`` date YYYY-MM-DD`` before the dateline on the first l
 
 from __future__ import annotations
 
+import html
 import re
 
 from indexer.sources.base import Draft, SkipFile
@@ -85,7 +86,7 @@ def _looks_like_headline(first: str, rest: list[str]) -> bool:
 def _inline(text: str) -> str:
     text = _MD_LINK.sub(lambda m: m.group(1), text)
     text = _MD_EMPHASIS.sub("", text)
-    return clean_space(text.replace("\\", ""))
+    return clean_space(html.unescape(text.replace("\\", "")))
 
 
 def split_sentences_title(paragraphs: list[str]) -> str:
