@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from archive.search import SORTS, SearchRequest, facet_names, search
-from archive.store import ArchiveError, IndexHome, IndexReader, default_index_path
+from archive.store import ArchiveError, IndexHome, IndexReader, NoIndex, default_index_path
 
 index_option = click.option(
     "--index", "index_path", type=click.Path(path_type=Path), default=None,
@@ -24,9 +24,9 @@ index_option = click.option(
 
 def open_reader(index_path: Path | None) -> IndexReader:
     home = IndexHome(index_path or default_index_path())
-    reader = IndexReader(home)
-    reader.generation  # raises NoIndex with a plain message when nothing was indexed
-    return reader
+    if home.current() is None:
+        raise NoIndex(f"no index in {home.path}; run `archive index` first")
+    return IndexReader(home)
 
 
 def emit_json(data: Any) -> None:
@@ -129,7 +129,7 @@ def search_command(query: str, index_path: Path | None, speaker: tuple[str, ...]
     Example: archive search 'opioid* date:2016..2018' --issuer "U.S. Department of Justice" --sort newest
     """
     reader = open_reader(index_path)
-    filters = {k: list(v) for k, v in zip(facet_names(), (speaker, topic, issuer, tag, wire)) if v}
+    filters = {k: list(v) for k, v in zip(facet_names(), (speaker, topic, issuer, tag, wire), strict=True) if v}
     request = SearchRequest(q=query, filters=filters, date_from=date_from, date_to=date_to, sort=sort,
                             page=page, page_size=limit)
     result = search(reader, request)

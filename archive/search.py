@@ -132,7 +132,7 @@ def _histogram(tables: FacetTables, hits: np.ndarray, date_from: str, date_to: s
     divisor = {"year": 10000, "month": 100, "day": 1}[level]
     keys, counts = np.unique(days // divisor, return_counts=True)
     buckets = []
-    for key, count in zip(keys.tolist(), counts.tolist()):
+    for key, count in zip(keys.tolist(), counts.tolist(), strict=True):
         if level == "year":
             label = f"{key:04d}"
         elif level == "month":
