@@ -8,6 +8,7 @@ facet tables; Whoosh only finds the documents matching the text query.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -188,13 +189,14 @@ def _hit(release: Release, parsed: ParsedQuery, with_passages: bool, score: floa
     )
 
 
-def search(reader: IndexReader, request: SearchRequest) -> SearchResult:
-    started = time.perf_counter()
-    searcher = reader.searcher
+def _masks(reader: IndexReader, request: SearchRequest, parsed: ParsedQuery) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray | None]:
+    """The documents matching the text and dates (base), each facet filter's documents, and the date mask."""
     tables = reader.tables
-    parsed = parse_query(request.q)
     size = tables.size
-    base = tables.live.copy() if parsed.is_empty else _bool_mask(searcher.docs_for_query(parsed.whoosh), size) & tables.live
+    if parsed.is_empty:
+        base = tables.live.copy()
+    else:
+        base = _bool_mask(reader.searcher.docs_for_query(parsed.whoosh), size) & tables.live
     date_mask = _date_mask(tables, request.date_from, request.date_to)
     if date_mask is not None:
         base &= date_mask
@@ -203,6 +205,28 @@ def search(reader: IndexReader, request: SearchRequest) -> SearchResult:
         for name, values in request.filters.items()
         if values and name in tables.tables
     }
+    return base, masks, date_mask
+
+
+def _ordered(reader: IndexReader, parsed: ParsedQuery, sort: str, hits_mask: np.ndarray, filtered: bool,
+             start: int, stop: int) -> list[tuple[int, float | None]]:
+    """Document numbers ``start:stop`` of the hits in the requested order, with relevance scores."""
+    if sort == "relevance" and not parsed.is_empty:
+        docset = set(np.flatnonzero(hits_mask).tolist()) if filtered else None
+        results = reader.searcher.search(parsed.whoosh, limit=stop, filter=docset)
+        return [(hit.docnum, float(hit.score)) for hit in list(results)[start:stop]]
+    docs = np.flatnonzero(hits_mask)
+    days = reader.tables.day[docs]
+    order = np.lexsort((docs, days)) if sort == "oldest" else np.lexsort((docs, -days))
+    return [(int(d), None) for d in docs[order][start:stop]]
+
+
+def search(reader: IndexReader, request: SearchRequest) -> SearchResult:
+    """Run one search: hits for the page, facet counts, the date histogram and a spelling suggestion."""
+    started = time.perf_counter()
+    tables = reader.tables
+    parsed = parse_query(request.q)
+    base, masks, date_mask = _masks(reader, request, parsed)
     hits_mask = base.copy()
     for mask in masks.values():
         hits_mask &= mask
@@ -213,15 +237,7 @@ def search(reader: IndexReader, request: SearchRequest) -> SearchResult:
     sort = request.sort if request.sort in SORTS else "relevance"
     chosen: list[tuple[int, float | None]] = []
     if total and offset < total:
-        if sort == "relevance" and not parsed.is_empty:
-            docset = set(np.flatnonzero(hits_mask).tolist()) if masks or date_mask is not None else None
-            results = searcher.search(parsed.whoosh, limit=offset + page_size, filter=docset)
-            chosen = [(hit.docnum, float(hit.score)) for hit in list(results)[offset:offset + page_size]]
-        else:
-            docs = np.flatnonzero(hits_mask)
-            days = tables.day[docs]
-            order = np.lexsort((docs, days)) if sort == "oldest" else np.lexsort((docs, -days))
-            chosen = [(int(d), None) for d in docs[order][offset:offset + page_size]]
+        chosen = _ordered(reader, parsed, sort, hits_mask, bool(masks) or date_mask is not None, offset, offset + page_size)
     hits = [_hit(reader.release_at(docnum), parsed, request.passages, score) for docnum, score in chosen]
     level, histogram = _histogram(tables, hits_mask, request.date_from, request.date_to)
     facets = _facets(tables, request, base, masks)
@@ -231,6 +247,21 @@ def search(reader: IndexReader, request: SearchRequest) -> SearchResult:
         histogram_level=level, ignored=parsed.ignored, did_you_mean=suggestion,
         took_ms=round((time.perf_counter() - started) * 1000, 2),
     )
+
+
+def matching_releases(reader: IndexReader, request: SearchRequest, limit: int | None = None) -> Iterator[Release]:
+    """Every release a search finds, in its order, loaded a batch at a time (for feeds and exports)."""
+    parsed = parse_query(request.q)
+    base, masks, date_mask = _masks(reader, request, parsed)
+    for mask in masks.values():
+        base &= mask
+    total = int(base.sum()) if limit is None else min(limit, int(base.sum()))
+    sort = request.sort if request.sort in SORTS else "relevance"
+    batch = 200
+    for start in range(0, total, batch):
+        stop = min(start + batch, total)
+        for docnum, _score in _ordered(reader, parsed, sort, base, bool(masks) or date_mask is not None, start, stop):
+            yield reader.release_at(docnum)
 
 
 def _did_you_mean(reader: IndexReader, parsed: ParsedQuery, total: int) -> str:

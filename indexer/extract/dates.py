@@ -77,11 +77,15 @@ def parse_date(value: str) -> str:
 
 
 def dateline_zone(paragraphs: list[str]) -> str:
-    """The opening words where a dateline stands: up to the first dash of the first real paragraph."""
+    """The opening words where a dateline stands: up to the last dash within its first 220 characters.
+
+    (``BROOMFIELD, CO - (NewMediaWire) - September 10, 2024 -`` has three dashes; the date sits between.)
+    Short opening paragraphs (a dateline or an embargo line on its own) are read together with the next.
+    """
     zone = ""
     for paragraph in paragraphs[:4]:
-        cut = _DASH.search(paragraph, 8)
-        head = paragraph[: cut.end() if cut and cut.start() < 200 else 160]
+        cuts = [m for m in _DASH.finditer(paragraph[:220]) if m.start() >= 8]
+        head = paragraph[: cuts[-1].end()] if cuts else paragraph[:160]
         zone = f"{zone} {head}".strip()
         if len(paragraph) >= 200:
             break
@@ -89,11 +93,15 @@ def dateline_zone(paragraphs: list[str]) -> str:
 
 
 def dateline_date(paragraphs: list[str]) -> str:
+    """The date printed in the dateline, if any: few lower-case words may stand before it, so that
+    "WASHINGTON – Today the agency said that on March 3 …" is not read as a dateline."""
     zone = dateline_zone(paragraphs)
-    found = [m for p in (MONTH_DAY_YEAR, DAY_MONTH_YEAR) for m in [p.search(zone)] if m]
-    if found:
-        first = min(found, key=lambda m: m.start())
-        return _from_match(first)
+    found = [m for p in (MONTH_DAY_YEAR, DAY_MONTH_YEAR) for m in p.finditer(zone)]
+    for m in sorted(found, key=lambda m: m.start()):
+        before = re.findall(r"(?<![\w.])[a-z][a-z]+\b", zone[: m.start()])
+        if len(before) <= 3:
+            return _from_match(m)
+        break
     m = NUMERIC_US.search(zone)
     return _from_match(m) if m else ""
 

@@ -131,22 +131,31 @@ def _about_name(rest: str) -> str:
         rest = re.sub(rf"(?<=[a-z])(?={re.escape(first)})", " ", rest)
     head = re.split(r"\s*[:\u2013\u2014]\s+|\s+-\s+", rest, maxsplit=1)
     if len(head) == 2 and len(head[0].split()) <= 8:
-        return head[0].strip(" .")
+        return _trim(head[0])
     words = rest.split()
     if len(words) <= 8 and not rest.endswith("."):
-        return rest.strip(" .")
+        return _trim(rest)
     for n in range(1, min(10, len(words))):
         if bare_word(words[n]) in _STARTERS and words[n][0].isupper():
-            return " ".join(words[:n]).strip(" .,")
+            return _trim(" ".join(words[:n]))
     for n in range(min(10, len(words) // 2), 0, -1):
         name = " ".join(words[:n])
         after = " ".join(words[n:])
         if after.startswith(name):
-            return name.strip(" .,")
+            return _trim(name)
     m = re.match(r"(.{2,80}?)(?:\s+\([^)]*\))?\s+(?:is|are|was|has|have|provides|offers|helps|,)\s", rest)
     if m and len(m.group(1).split()) <= 8:
-        return m.group(1).strip(" .,")
+        return _trim(m.group(1))
     return ""
+
+
+_ABBREVIATED = re.compile(r"\b(?:Corp|Inc|Co|Ltd|L\.L\.C|P\.A|P\.C|S\.A|N\.V|Bros|Assn)\.$")
+
+
+def _trim(name: str) -> str:
+    """Drop trailing punctuation, keeping the period of an abbreviation ("Orbit Corp.")."""
+    name = name.strip(" ,;:")
+    return name if _ABBREVIATED.search(name) else name.rstrip(".").strip()
 
 
 def bare_word(word: str) -> str:

@@ -40,7 +40,7 @@ ADVERB = r"(?:\s+(?:also|further|then|later|previously|once|recently|again|has|h
 
 PATTERNS = [
     # said Assistant Attorney General Jane Doe of the Civil Rights Division.
-    re.compile(rf"\b(?:{_VERBS})\s+{_PERSON}{_OF}(?=\s*(?:[,.;:\"\u201d]|$|\s+(?:in|at|on|during|who|when|after|before|as)\b))"),
+    re.compile(rf"\b(?:{_VERBS})\s+(?:(?!that\b|the\b|in\b|on\b|at\b|to\b)[a-z][\w-]*\s+){{0,2}}{_PERSON}{_OF}(?=\s*(?:[,.;:\"\u201d]|$|\s+(?:in|at|on|during|who|when|after|before|as)\b))"),
     # Jane Doe, director of X, said / Huang also emphasized
     re.compile(rf"{_PERSON}{_APPOS}?{ADVERB}\s+(?:{_VERBS})\b"),
     # says Listen Co-Founder, Jane Doe.
@@ -104,8 +104,11 @@ class _Resolver:
 
     def __init__(self, named: list[tuple[list[str], list[str]]]) -> None:
         self.by_surname: dict[str, list[str]] = {}
-        for _title, name in named:
+        self.titles: dict[str, str] = {}
+        for title, name in named:
             full = clean_name(name)
+            if title and any(is_title_token(t) for t in title) and full not in self.titles:
+                self.titles[full] = " ".join(t for t in title if bare(t) not in {"mr", "mrs", "ms", "miss"})
             for key in self._keys(name):
                 bucket = self.by_surname.setdefault(key, [])
                 if full not in bucket:
@@ -145,9 +148,7 @@ def extract_speakers(paragraphs: list[str], author: str = "", author_title: str 
     for sentence in sentences:
         position += 1
         hits = _attributions(sentence)
-        if not hits and last is not None and _PRONOUN_SPEECH.search(sentence):
-            _add_quote(last, sentence)
-            continue
+        attributed = False
         for tokens, extra_title in hits:
             for part in _split_conjunction(tokens):
                 picked = pick_person(part)
@@ -173,7 +174,10 @@ def extract_speakers(paragraphs: list[str], author: str = "", author_title: str 
                     current.title = title
                 _add_quote(current, sentence)
                 last = current
-    result = [Speaker(s.name, s.title, s.quotes[:5]) for s in speakers]
+                attributed = True
+        if not attributed and last is not None and _PRONOUN_SPEECH.search(sentence):
+            _add_quote(last, sentence)
+    result = [Speaker(s.name, s.title or resolver.titles.get(s.name, ""), s.quotes[:5]) for s in speakers]
     return result
 
 

@@ -22,7 +22,7 @@ _BOILERPLATE_TOKENS = {
 }
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "nav", "footer", "aside", "form", "svg", "button",
               "select", "template", "object", "embed", "header")
-_TAG_CONTAINER = re.compile(r"(^|[-_])(tags?|categor(y|ies)|topics?|components?|keywords?|subjects?)($|[-_])")
+_TAG_CONTAINER = re.compile(r"(^|[-_\s])(tags?|categor(y|ies)|topics?|components?|keywords?|subjects?)($|[-_\s])")
 _TITLE_SUFFIX = re.compile(r"\s+[|\u2013\u2014:-]\s+[^|\u2013\u2014]{2,80}$")
 _PARAGRAPH_TAGS = ("p", "li", "blockquote", "h2", "h3", "h4", "pre", "td")
 
@@ -57,10 +57,16 @@ def parse_html(text: str, source: str) -> Draft:
 
 
 def _meta(soup: BeautifulSoup, name: str) -> str | None:
-    tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
-    if isinstance(tag, Tag) and tag.get("content"):
-        return str(tag["content"]).strip()
-    return None
+    """A ``<meta property|name=… content=…>`` value; all of a page's meta tags are read in one pass."""
+    table = getattr(soup, "_press_archive_meta", None)
+    if table is None:
+        table = {}
+        for tag in soup.find_all("meta"):
+            key = tag.get("property") or tag.get("name")
+            if key and tag.get("content") and str(key) not in table:
+                table[str(key)] = str(tag["content"]).strip()
+        soup._press_archive_meta = table  # type: ignore[attr-defined]
+    return table.get(name) or None
 
 
 def _canonical_url(soup: BeautifulSoup) -> str:

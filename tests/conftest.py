@@ -1,0 +1,87 @@
+"""Shared fixtures: real indexes built with the real indexer, and a real HTTP server."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from archive.store import IndexHome, IndexReader
+from indexer.build import run_index
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+FIXTURES = Path(__file__).with_name("fixtures")
+SHARED = ROOT.parent / "shared"
+SAMPLES = SHARED / "corpus" / "samples"
+LABELS = SHARED / "labels" / "dev.json"
+
+needs_shared = pytest.mark.skipif(
+    not SAMPLES.is_dir(), reason="../shared/corpus/samples is absent (real releases are only on developer and CI machines)"
+)
+
+
+@pytest.fixture(scope="session")
+def demo_home(tmp_path_factory: pytest.TempPathFactory) -> IndexHome:
+    """The project's own demo corpus, indexed once for the whole session."""
+    home = IndexHome(tmp_path_factory.mktemp("demo") / "index")
+    run_index([CORPUS], home, jobs=1)
+    return home
+
+
+@pytest.fixture(scope="session")
+def demo(demo_home: IndexHome) -> Iterator[IndexReader]:
+    reader = IndexReader(demo_home)
+    yield reader
+    reader.close()
+
+
+@pytest.fixture(scope="session")
+def demo_records(demo: IndexReader) -> list[dict]:
+    return [r.to_dict() for r in demo.iter_releases()]
+
+
+@pytest.fixture(scope="session")
+def samples_home(tmp_path_factory: pytest.TempPathFactory) -> IndexHome:
+    if not SAMPLES.is_dir():
+        pytest.skip("../shared/corpus/samples is absent (real releases are only on developer and CI machines)")
+    home = IndexHome(tmp_path_factory.mktemp("samples") / "index")
+    run_index([SAMPLES], home)
+    return home
+
+
+@pytest.fixture(scope="session")
+def samples(samples_home: IndexHome) -> Iterator[IndexReader]:
+    reader = IndexReader(samples_home)
+    yield reader
+    reader.close()
+
+
+@pytest.fixture(scope="session")
+def sample_records(samples: IndexReader) -> list[dict]:
+    """Every sample release as ``archive export`` writes it: the independent source of expected counts."""
+    return [r.to_dict() for r in samples.iter_releases()]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(demo_home: IndexHome) -> Iterator[str]:
+    """The real site under Waitress on a loopback port, over the demo index."""
+    from waitress.server import create_server
+
+    from web import create_app
+
+    app = create_app({"INDEX_PATH": str(demo_home.path)})
+    server = create_server(app, host="127.0.0.1", port=free_port(), threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()

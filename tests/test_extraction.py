@@ -1,0 +1,168 @@
+"""Each linguistic pattern the extractors handle, pinned with sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.extract.dateline import parse_dateline
+from indexer.extract.dates import best_date, dateline_date, parse_date, path_date
+from indexer.extract.issuer import member_office, organisation_from_headline, organisation_from_text
+from indexer.extract.speakers import extract_speakers
+from indexer.extract.topics import pick_topics
+
+
+def names(paragraphs: list[str]) -> list[str]:
+    return [s.name for s in extract_speakers(paragraphs)]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("MILWAUKEE, WI, March 15, 2024 /24-7PressRelease/ -- A bakery opened.", "2024-03-15"),
+    ("BROOMFIELD, CO - (NewMediaWire) - September 10, 2024 - A clinic opened.", "2024-09-10"),
+    ("CHICAGO, IL (June 3, 2025) – A library opened.", "2025-06-03"),
+    ("Venice, FL (Newsworthy.ai) Monday Dec 4, 2023 @ 1:35 PM Pacific — A marina opened.", "2023-12-04"),
+    ("GUANGZHOU, China, Feb. 6, 2025 /PRNewswire/ -- A port opened.", "2025-02-06"),
+    ("HANOI, VIETNAM - Media OutReach Newswire – 27 June 2026 - A hospital opened.", "2026-06-27"),
+    ("ALPHARETTA, GA — May 14, 2026 — (NOTICIAS NEWSWIRE) — A lab opened.", "2026-05-14"),
+])
+def test_dateline_dates_in_every_wire_style(text: str, expected: str):
+    assert dateline_date([text]) == expected
+
+
+def test_a_date_of_an_event_in_the_body_is_not_the_publication_date():
+    paragraphs = ["WASHINGTON – Today the agency said that on March 3, 2019 the contract was signed and "
+                  "that hearings continue on April 5, 2020 in the district court, far from the dateline." * 2]
+    assert dateline_date(paragraphs) == ""
+
+
+def test_structured_date_wins_and_keeps_its_precision():
+    assert best_date("2017-12-12T00:00:00-05:00", ["CITY – text"], "x.html") == ("2017-12-12", "metadata")
+    assert parse_date("2024-03") == "2024-03"
+    assert parse_date("2019") == "2019"
+    assert parse_date("not a date") == ""
+
+
+@pytest.mark.parametrize("path,expected", [
+    ("wire/2024/0315/story.md", "2024-03-15"),
+    ("press/2024/03/15/story.html", "2024-03-15"),
+    ("archive/11Dec2007-statement.txt", "2007-12-11"),
+    ("exports/2013/2013-03.jsonl", "2013-03"),
+    ("old/1999/notes.txt", "1999"),
+])
+def test_dates_from_file_names_and_folders(path: str, expected: str):
+    assert path_date(path) == expected
+
+
+def test_path_date_is_used_only_when_the_text_has_none():
+    assert best_date("", ["LONDON, May 2, 2024 /Wire/ -- text"], "2024/0501/x.md") == ("2024-05-02", "dateline")
+    assert best_date("", ["Text without a date."], "2024/0501/x.md") == ("2024-05-01", "path")
+
+
+@pytest.mark.parametrize("text,place,wire", [
+    ("MIAMI, FL, March 10, 2024 /24-7PressRelease/ -- Text.", "MIAMI, FL", "24-7PressRelease"),
+    ("BROOMFIELD, CO - (NewMediaWire) - September 10, 2024 - Text.", "BROOMFIELD, CO", "NewMediaWire"),
+    ("Scottsdale, AZ (Newsworthy.ai) Monday Dec 4, 2023 @ 8:15 AM — Text.", "Scottsdale, AZ", "Newsworthy.ai"),
+])
+def test_dateline_place_and_wire(text: str, place: str, wire: str):
+    assert parse_dateline([text]) == (place, wire)
+
+
+def test_said_after_the_quote_with_title_before_the_name():
+    assert names(["The plan will save lives, said Deputy Secretary Maria Okonkwo of the Health Department."]) == ["Maria Okonkwo"]
+
+
+def test_name_then_appositive_then_verb():
+    speakers = extract_speakers(['Tom Ferrante, Chief Executive Officer of Lakeside Mills, added, "We are hiring."'])
+    assert [(s.name, s.title) for s in speakers] == [("Tom Ferrante", "Chief Executive Officer of Lakeside Mills")]
+    assert speakers[0].quotes == ["We are hiring."]
+
+
+def test_surname_alone_resolves_to_the_person_named_earlier():
+    paragraphs = ["Ingrid Haugen, Mayor of Tromsvik, opened the bridge.",
+                  "Haugen also emphasized that the bridge was paid for by a local tax."]
+    assert names(paragraphs) == ["Ingrid Haugen"]
+
+
+def test_pronoun_continues_the_last_speaker():
+    speakers = extract_speakers(['"The harvest was late," said farmer Ola Brekke.', "He added that prices would rise."])
+    assert [s.name for s in speakers] == ["Ola Brekke"]
+    assert len(speakers[0].quotes) == 2
+
+
+def test_two_speakers_joined_by_and():
+    assert names(["Priya Nair and Jonas Weber said the merger would close in May."]) == ["Priya Nair", "Jonas Weber"]
+
+
+def test_according_to_counts_as_attribution():
+    assert names(["Sales doubled, according to Elena Marchetti, the company's finance director."]) == ["Elena Marchetti"]
+
+
+def test_chinese_surname_first_names_and_surname_only_follow_up():
+    paragraphs = ["Liu Wenhua, Mayor of Hexi, delivered a speech at the forum. Zhao Min, Deputy Mayor, attended.",
+                  "Liu also pointed out that the city would build two new parks."]
+    assert names(paragraphs) == ["Liu Wenhua"]
+
+
+def test_people_merely_named_or_attending_are_not_speakers():
+    paragraphs = ["The ceremony was attended by Governor Rita Salazar and Bishop Aaron Kline.",
+                  "The defendant, Marcus Doyle, 41, was sentenced to five years in prison."]
+    assert names(paragraphs) == []
+
+
+def test_organisations_that_said_something_are_not_people():
+    assert names(["The Riverside Water Council said the reservoir is full.", "Netflix stated that the show returns."]) == []
+
+
+def test_boilerplate_sections_are_ignored():
+    paragraphs = ['"We grow," said Amy Chen, CEO of Finch Labs.', "About Finch Labs",
+                  '"Finch Labs makes sensors," said Bob Rivera in a 2019 interview.']
+    assert names(paragraphs) == ["Amy Chen"]
+
+
+def test_quote_signed_with_a_dash_and_district():
+    assert names(["This plan fails our farmers. - Rep. Dana Whitlock (CA-7)"]) == ["Dana Whitlock"]
+
+
+def test_statement_issued_makes_the_member_a_speaker():
+    assert names(["Senator Harriet Okafor issued the following statement on the vote: I oppose this bill."]) == ["Harriet Okafor"]
+
+
+def test_member_office_follows_how_the_release_names_the_member():
+    issuer, written = member_office("Charles Grassman", "Senate", "https://www.grassman.senate.gov/news/1",
+                                    ["Senator Chuck Grassman said the farm bill matters."])
+    assert (issuer, written) == ("Office of Senator Chuck Grassman", "Chuck Grassman")
+    issuer, _ = member_office("Alma T. Ruiz", "House", "https://ruiz.house.gov/x", ["Congresswoman Alma Ruiz (NC-12) said."])
+    assert issuer == "Office of Congresswoman Alma T. Ruiz"
+
+
+def test_issuer_from_about_section_headline_and_contact_block():
+    assert organisation_from_text(["Body.", "About Finch Labs", "Finch Labs makes sensors."]) == "Finch Labs"
+    assert organisation_from_text(["Body.", "About Orbit Corp. Founded in 1990, Orbit builds satellites."]) == "Orbit Corp."
+    assert organisation_from_headline("Tidewater Bank Reports Record Deposits") == "Tidewater Bank"
+    assert organisation_from_text(["Body text here.", "Harbor Dental Group", "120 Main Street, Suite 4"]) == "Harbor Dental Group"
+
+
+@pytest.mark.parametrize("title,text,first", [
+    ("Man Sentenced for Wire Fraud", "The defendant pleaded guilty and was sentenced to prison by the court.", "crime, law and justice"),
+    ("City Opens Cancer Clinic", "Patients will receive treatment at the new hospital wing; physicians said.", "health"),
+    ("Startup Raises Funding", "The company raised $20 million from investors to expand sales.", "economy, business and finance"),
+    ("Team Wins Championship", "The basketball team won the league championship on Sunday.", "sport"),
+])
+def test_topics_most_central_first(title: str, text: str, first: str):
+    topics = pick_topics(title, text)
+    assert topics[0] == first and 1 <= len(topics) <= 3
+
+
+def test_topics_come_from_an_editable_taxonomy(tmp_path):
+    from indexer.extract.topics import load_taxonomy
+
+    path = tmp_path / "topics.toml"
+    path.write_text('["beekeeping"]\nterms = { "hive*" = 3, "honey" = 2 }\n')
+    assert pick_topics("Honey harvest", "The hives produced honey.", load_taxonomy(path)) == ["beekeeping"]
+
+
+def test_the_seed_release_has_exactly_its_two_speakers(demo_records):
+    seed = next(r for r in demo_records if r["source"].startswith("corpus/seed/"))
+    assert [(s["name"], s["title"]) for s in seed["speakers"]] == [
+        ("Huang Kunming", "Secretary of CPC Guangdong Committee"),
+        ("Wang Weizhong", "Guangdong Governor"),
+    ]

@@ -1,0 +1,55 @@
+"""Blueprints of the site, and the headers and error pages every response shares."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from archive.store import NoIndex
+from web.params import BadParameter
+from web.views import api, feeds, pages
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(feeds.bp)
+    app.jinja_env.globals["facet_labels"] = pages.FACET_LABELS
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    def wants_json() -> bool:
+        return request.path.startswith("/api/")
+
+    def error(status: int, title: str, message: str) -> tuple[Response | str, int]:
+        if wants_json():
+            return jsonify({"error": title, "message": message, "status": status}), status
+        return render_template("error.html", status=status, title=title, message=message), status
+
+    @app.errorhandler(BadParameter)
+    def bad_parameter(exc: BadParameter):  # type: ignore[no-untyped-def]
+        return error(400, "Bad request", str(exc))
+
+    @app.errorhandler(NoIndex)
+    def no_index(exc: NoIndex):  # type: ignore[no-untyped-def]
+        return error(503, "No index yet", "The archive has not been indexed yet. Run `archive index` and reload.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+        messages = {404: "There is no page at this address.", 405: "This address does not accept that method."}
+        return error(exc.code or 500, exc.name, messages.get(exc.code or 0, exc.description or ""))
+
+    @app.errorhandler(Exception)
+    def server_error(exc: Exception):  # type: ignore[no-untyped-def]
+        app.logger.exception("unhandled error on %s", request.path)
+        return error(500, "Something went wrong", "The archive could not answer this request. It has been logged.")

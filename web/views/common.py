@@ -1,0 +1,31 @@
+"""What the views share: the archive reader of this app and result helpers."""
+
+from __future__ import annotations
+
+from flask import current_app, url_for
+
+from archive.ids import is_valid_id
+from archive.model import Release
+from archive.store import IndexReader
+
+
+def reader() -> IndexReader:
+    return current_app.extensions["archive_reader"]
+
+
+def find_release(release_id: str) -> Release | None:
+    """The release with this id, following the alias of an id that changed; None if there is none."""
+    if not is_valid_id(release_id):
+        return None
+    return reader().get(release_id)
+
+
+def alias_for(release_id: str) -> str | None:
+    if not is_valid_id(release_id):
+        return None
+    target = reader().manifest.get("aliases", {}).get(release_id)
+    return target if isinstance(target, str) and is_valid_id(target) else None
+
+
+def release_url(release_id: str, external: bool = False) -> str:
+    return url_for("pages.release", release_id=release_id, _external=external)

@@ -1,0 +1,91 @@
+"""Atom feeds and CSV / JSON-lines exports of any search, and the OpenSearch description."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, render_template, request, stream_with_context, url_for
+
+from archive.search import matching_releases
+from web.params import describe, request_from_args, to_query
+from web.views.common import reader
+
+bp = Blueprint("feeds", __name__)
+FEED_SIZE = 50
+EXPORT_FIELDS = ["id", "date", "title", "subtitle", "issuer", "speakers", "topics", "tags", "wire", "dateline", "url",
+                 "source", "permalink"]
+
+
+@bp.get("/feed.atom")
+def atom() -> Response:
+    req = request_from_args(request.args)
+    req.sort = "newest"
+    releases = list(matching_releases(reader(), req, limit=FEED_SIZE))
+    updated = max((r.date for r in releases if r.date), default="") or datetime.now(UTC).date().isoformat()
+    body = render_template(
+        "feed.xml", releases=releases, title=f"Press Archive: {describe(req)}",
+        self_url=request.url, page_url=url_for("pages.search_page", _external=True) + "?" + to_query(req),
+        updated=_atom_date(updated),
+        atom_date=_atom_date,
+    )
+    return Response(body, mimetype="application/atom+xml")
+
+
+def _atom_date(date: str) -> str:
+    parts = (date.split("-") + ["01", "01"])[:3]
+    return f"{parts[0]}-{parts[1]}-{parts[2]}T00:00:00Z"
+
+
+@bp.get("/opensearch.xml")
+def opensearch() -> Response:
+    body = render_template("opensearch.xml", search_url=url_for("pages.search_page", _external=True))
+    return Response(body, mimetype="application/opensearchdescription+xml")
+
+
+def _row(release, permalink: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {
+        "id": release.id, "date": release.date, "title": release.title, "subtitle": release.subtitle,
+        "issuer": release.issuer, "speakers": "; ".join(s.name for s in release.speakers),
+        "topics": "; ".join(release.topics), "tags": "; ".join(release.tags), "wire": release.wire,
+        "dateline": release.dateline, "url": release.url, "source": release.source, "permalink": permalink,
+    }
+
+
+@bp.get("/export.csv")
+def export_csv() -> Response:
+    req = request_from_args(request.args)
+    base = url_for("pages.search_page", _external=True).rstrip("/")
+
+    def rows() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS)
+        writer.writeheader()
+        for release in matching_releases(reader(), req):
+            writer.writerow(_row(release, f"{base}/releases/{release.id}"))
+            if buffer.tell() > 65536:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    return Response(stream_with_context(rows()), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="press-archive.csv"'})
+
+
+@bp.get("/export.jsonl")
+def export_jsonl() -> Response:
+    req = request_from_args(request.args)
+    base = url_for("pages.search_page", _external=True).rstrip("/")
+
+    def lines() -> Iterator[str]:
+        for release in matching_releases(reader(), req):
+            data = release.to_dict()
+            data["permalink"] = f"{base}/releases/{release.id}"
+            yield json.dumps(data, ensure_ascii=False) + "\n"
+
+    return Response(stream_with_context(lines()), mimetype="application/x-ndjson",
+                    headers={"Content-Disposition": 'attachment; filename="press-archive.jsonl"'})

@@ -1,0 +1,69 @@
+"""The HTML pages: search (with facets, histogram, paging) and a release."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+
+from archive.search import search
+from web.params import describe, request_from_args, to_query, toggle
+from web.views.common import alias_for, find_release, reader
+
+bp = Blueprint("pages", __name__)
+
+FACET_LABELS = {"speaker": "Speaker", "topic": "Topic", "issuer": "Issuer", "tag": "Source tag", "wire": "Wire"}
+
+
+def _histogram_bars(result, req):  # type: ignore[no-untyped-def]
+    """Bars for the server-drawn SVG: each links to the next level down (year → month → day)."""
+    if not result.histogram:
+        return []
+    peak = max(b.count for b in result.histogram)
+    bars = []
+    for bucket in result.histogram:
+        key = bucket.key
+        if result.histogram_level == "day":
+            link = to_query(req, **{"from": key, "to": key, "page": None})
+        else:
+            link = to_query(req, **{"from": key, "to": key, "page": None})
+        bars.append({"label": bucket.label, "count": bucket.count, "height": max(2, round(60 * bucket.count / peak)),
+                     "href": "?" + link})
+    return bars
+
+
+@bp.get("/")
+def search_page() -> str:
+    req = request_from_args(request.args)
+    result = search(reader(), req)
+    chips = [(name, value, "?" + toggle(req, name, value)) for name, values in req.filters.items() for value in values]
+    if req.date_from or req.date_to:
+        chips.append(("date", f"{req.date_from or '…'} – {req.date_to or '…'}", "?" + to_query(req, **{"from": None, "to": None, "page": None})))
+    query_string = to_query(req, page=None)
+    return render_template(
+        "search.html", req=req, result=result, chips=chips, bars=_histogram_bars(result, req),
+        toggle=lambda f, v: "?" + toggle(req, f, v), page_link=lambda n: "?" + to_query(req, page=n if n > 1 else None),
+        sort_link=lambda s: "?" + to_query(req, sort=s if s != "relevance" else None, page=None),
+        query_string=query_string, description=describe(req),
+        indexed_at=reader().manifest.get("indexed_at"),
+    )
+
+
+@bp.get("/releases/<release_id>")
+def release(release_id: str) -> Response | str:
+    found = find_release(release_id)
+    if found is None:
+        target = alias_for(release_id)
+        if target:
+            return redirect(url_for("pages.release", release_id=target), code=301)  # type: ignore[return-value]
+        abort(404)
+    related = _related(found)
+    return render_template("release.html", release=found, related=related)
+
+
+def _related(release):  # type: ignore[no-untyped-def]
+    from archive.search import SearchRequest
+
+    words = " OR ".join(w for w in release.title.split() if len(w) > 4 and w.isalpha())[:300]
+    if not words:
+        return []
+    result = search(reader(), SearchRequest(q=words, page_size=6, passages=False, facet_limit=1))
+    return [h for h in result.hits if h.id != release.id][:5]
