@@ -176,3 +176,6 @@ def _load_plugins() -> None:
 
 
 _load_plugins()
+
+if __name__ == "__main__":
+    main()

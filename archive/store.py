@@ -228,6 +228,8 @@ class IndexReader:
     @property
     def tables(self) -> Any:
         self.refresh()
+        if self._tables is None:
+            raise NoIndex(f"no index in {self.home.path}; run `archive index` first")
         return self._tables
 
     @property

@@ -25,7 +25,7 @@ from indexer.sources import SkipFile, parse_file
 from indexer.sources.jsonfile import load_mapping
 from indexer.sources.registry import kind_of
 
-EXTRACTOR_VERSION = 1
+EXTRACTOR_VERSION = 2
 Progress = Callable[[int, int], None]
 
 
@@ -127,12 +127,12 @@ def _parse_job(job: tuple[str, str, str, str]) -> dict[str, Any]:
         wire_hint = _wire_from_path(source)
         for item in parse_file(path, source, mapping):
             if isinstance(item, SkipFile):
-                result["skipped"].append(str(item))
+                result["skipped"].append([item.source or source, str(item)])
                 continue
             try:
                 result["releases"].append(build_release(item, wire_hint).to_dict())
             except SkipFile as exc:
-                result["skipped"].append(f"{item.source}: {exc}")
+                result["skipped"].append([item.source, str(exc)])
     except SkipFile as exc:
         result["error"] = str(exc)
     except RecursionError:
@@ -187,7 +187,7 @@ def run_index(
             old = old_sources.get(f.source)
             if old and old.get("size") == f.size and old.get("mtime_ns") == f.mtime_ns:
                 summary.unchanged += len(old.get("ids", {}))
-                summary.skipped.extend((f.source, r) for r in old.get("skipped", []))
+                summary.skipped.extend((s, r) for s, r in old.get("skipped", []))
                 continue
             todo.append((str(f.path), f.source, old.get("hash", "") if old else "", str(f.root)))
         stats = {f.source: f for f in files}
@@ -248,7 +248,7 @@ def _apply(result: dict[str, Any], stat: SourceFile, sources: dict[str, Any], ow
     if result.get("same"):
         sources[source] = {**old, "size": stat.size, "mtime_ns": stat.mtime_ns}
         summary.unchanged += len(old_ids)
-        summary.skipped.extend((source, r) for r in old.get("skipped", []))
+        summary.skipped.extend((s, r) for s, r in old.get("skipped", []))
         return
     if result["error"]:
         summary.skipped.append((source, result["error"]))
@@ -256,7 +256,8 @@ def _apply(result: dict[str, Any], stat: SourceFile, sources: dict[str, Any], ow
             writer.delete(rid)
             owners.pop(rid, None)
             summary.removed += 1
-        sources[source] = {"size": stat.size, "mtime_ns": stat.mtime_ns, "hash": result["hash"], "ids": {}, "skipped": [result["error"]]}
+        sources[source] = {"size": stat.size, "mtime_ns": stat.mtime_ns, "hash": result["hash"], "ids": {},
+                           "skipped": [[source, result["error"]]]}
         return
     new_ids: dict[str, str] = {}
     for data in result["releases"]:
@@ -282,6 +283,6 @@ def _apply(result: dict[str, Any], stat: SourceFile, sources: dict[str, Any], ow
             writer.delete(rid)
             owners.pop(rid, None)
             summary.removed += 1
-    summary.skipped.extend((source, r) for r in result["skipped"])
+    summary.skipped.extend((s, r) for s, r in result["skipped"])
     sources[source] = {"size": stat.size, "mtime_ns": stat.mtime_ns, "hash": result["hash"], "ids": new_ids,
                        "skipped": result["skipped"]}

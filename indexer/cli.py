@@ -43,10 +43,6 @@ def print_summary(summary: Summary) -> None:
         f"({summary.files:,} files, {summary.seconds:.1f} s)"
     )
     if summary.skipped:
-        reasons: dict[str, int] = {}
-        for _source, reason in summary.skipped:
-            key = reason.split(": ", 1)[-1] if reason.count(":") and "#L" in reason.split(":", 1)[0] else reason
-            reasons[key] = reasons.get(key, 0) + 1
         click.echo("skipped:")
         for source, reason in summary.skipped[:50]:
             click.echo(f"  {source}: {reason}")

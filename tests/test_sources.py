@@ -83,13 +83,13 @@ def test_unusable_files_are_skipped_with_a_reason(name: str, reason: str):
 def test_jsonl_keeps_good_records_and_names_each_bad_line():
     items = parse_file(FIXTURES / "mixed.jsonl", "mixed.jsonl", load_mapping(None))
     good = [i for i in items if not isinstance(i, SkipFile)]
-    bad = [str(i) for i in items if isinstance(i, SkipFile)]
+    bad = [(i.source, str(i)) for i in items if isinstance(i, SkipFile)]
     assert [d.title for d in good] == ["Orchard Trust Buys Farmland"]
     assert good[0].source == "mixed.jsonl#L1"
     assert bad == [
-        "mixed.jsonl#L2: not valid JSON (Expecting property name enclosed in double quotes: line 1 column 2 (char 1))",
-        "mixed.jsonl#L3: not a JSON object (a list)",
-        "mixed.jsonl#L4: record has no text",
+        ("mixed.jsonl#L2", "not valid JSON (Expecting property name enclosed in double quotes: line 1 column 2 (char 1))"),
+        ("mixed.jsonl#L3", "not a JSON object (a list)"),
+        ("mixed.jsonl#L4", "record has no text"),
     ]
 
 

@@ -49,7 +49,8 @@ def is_name_token(token: str) -> bool:
     if _INITIAL.match(token):
         return True
     word = token.rstrip(",")
-    return bool(_NAME_TOKEN.match(word)) and bare(word) not in not_name_words() and bare(word) not in title_words()
+    lowered = bare(word)
+    return bool(_NAME_TOKEN.match(word)) and lowered not in not_name_words() and lowered not in title_words() and lowered not in HONORIFICS
 
 
 def split_title_and_name(tokens: list[str]) -> tuple[list[str], list[str]]:
@@ -113,9 +114,13 @@ def pick_person(tokens: list[str]) -> tuple[list[str], list[str], list[str]] | N
         if len(tokens) >= 2 and is_title_token(tokens[-2]) and _NAME_TOKEN.match(last) and bare(last) not in not_name_words():
             return tokens[:-1], [last], []
         return None
-    chosen = next((r for r in runs if r[0] == 0 or is_title_token(tokens[r[0] - 1]) or tokens[r[0] - 1].endswith(",")), None)
-    if chosen is None:
-        longer = [r for r in runs if r[1] - r[0] >= 2]
+    after_title = [r for r in runs if r[0] > 0 and (is_title_token(tokens[r[0] - 1]) or tokens[r[0] - 1].endswith(","))]
+    longer = [r for r in runs if r[1] - r[0] >= 2]
+    if runs[0][0] == 0 and (runs[0][1] - runs[0][0] >= 2 or not after_title):
+        chosen = runs[0]
+    elif after_title:
+        chosen = after_title[0]
+    else:
         chosen = longer[-1] if longer else runs[0]
     start, end = chosen
     if end < len(tokens) and bare(tokens[end]) in not_name_words() and tokens[end][:1].isupper():

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from archive.model import Speaker
 from indexer.extract.names import (
+    HONORIFICS,
     bare,
     chinese_surnames,
     clean_name,
@@ -42,7 +43,7 @@ PATTERNS = [
     # said Assistant Attorney General Jane Doe of the Civil Rights Division.
     re.compile(rf"\b(?:{_VERBS})\s+(?:(?!that\b|the\b|in\b|on\b|at\b|to\b)[a-z][\w-]*\s+){{0,2}}{_PERSON}{_OF}(?=\s*(?:[,.;:\"\u201d]|$|\s+(?:in|at|on|during|who|when|after|before|as)\b))"),
     # Jane Doe, director of X, said / Huang also emphasized
-    re.compile(rf"{_PERSON}{_APPOS}?{ADVERB}\s+(?:{_VERBS})\b"),
+    re.compile(rf"{_PERSON}{_OF}{_APPOS}?{ADVERB}\s+(?:{_VERBS})\b"),
     # says Listen Co-Founder, Jane Doe.
     re.compile(rf"\b(?:{_VERBS})\s+(?P<role>[^,.;\"\u201c\u201d]{{2,80}}),\s+{_PERSON}(?=\s*(?:[,.;:]|$))"),
     # "…" - Rep. Mike Thompson (CA-5): a quote signed with a dash and a party or district.
@@ -60,7 +61,6 @@ _BOILERPLATE = re.compile(
     re.I,
 )
 _NICKNAME = re.compile(r"(?<=[a-z])\s+\((?:[A-Z][a-z]+|\u201c[^\u201d]{1,20}\u201d|\"[^\"]{1,20}\")\)(?=\s+[A-Z])")
-_ORG_HINT = re.compile(r"\b(?:Inc|LLC|Ltd|Corp|Company|Department|Office|University|Association|Group|Agency|Bureau|Court)\b")
 
 
 @dataclass
@@ -108,11 +108,15 @@ class _Resolver:
         for title, name in named:
             full = clean_name(name)
             if title and any(is_title_token(t) for t in title) and full not in self.titles:
-                self.titles[full] = " ".join(t for t in title if bare(t) not in {"mr", "mrs", "ms", "miss"})
+                self.titles[full] = " ".join(t for t in title if bare(t) not in HONORIFICS)
             for key in self._keys(name):
                 bucket = self.by_surname.setdefault(key, [])
-                if full not in bucket:
+                # "Sean Carlson" and "Sean K. Carlson" are one person: keep the fuller form.
+                same = next((i for i, other in enumerate(bucket) if name_key(other) == name_key(full)), None)
+                if same is None:
                     bucket.append(full)
+                elif len(full) > len(bucket[same]):
+                    bucket[same] = full
 
     @staticmethod
     def _keys(name: list[str]) -> list[str]:
@@ -157,14 +161,16 @@ def extract_speakers(paragraphs: list[str], author: str = "", author_title: str 
                 title_tokens, name_tokens, after = picked
                 if not name_tokens or len(name_tokens) > 5:
                     continue
+                if re.match(r"(?:who|which|whose|whom)\b", extra_title):
+                    extra_title = ""
                 if after and bare(after[0]) in {"of", "for", "at", "with"}:
-                    extra_title = " ".join([*after, extra_title]).strip()
+                    extra_title = ", ".join(filter(None, [" ".join(after), extra_title]))
                 titled = bool(title_tokens) and any(is_title_token(t) for t in title_tokens)
                 honorific = bool(title_tokens) and bare(title_tokens[-1]) in {"mr", "mrs", "ms", "dr", "miss", "prof"}
                 resolved = resolver.resolve(name_tokens, titled or honorific, speakers)
                 if not resolved:
                     continue
-                title = " ".join(t for t in title_tokens if bare(t) not in {"mr", "mrs", "ms", "miss"}).strip()
+                title = " ".join(t for t in title_tokens if bare(t) not in HONORIFICS).strip()
                 title = ", ".join(filter(None, [title, extra_title.strip()]))
                 current = next((s for s in speakers if s.name == resolved), None)
                 if current is None:
@@ -190,7 +196,7 @@ def _attributions(sentence: str) -> list[tuple[list[str], str]]:
             # "The" / "In" are common) and quote-adjacent punctuation.
             while tokens and bare(tokens[0]) in {"the", "in", "on", "but", "and", "as", "while", "when", "today", "also"}:
                 tokens.pop(0)
-            if not tokens or _ORG_HINT.search(" ".join(tokens)):
+            if not tokens:
                 continue
             extra = ""
             groups = m.groupdict()
@@ -202,9 +208,20 @@ def _attributions(sentence: str) -> list[tuple[list[str], str]]:
                 extra = groups["role"]
             if groups.get("of"):
                 extra = (extra + " " + groups["of"].strip()).strip()
+            if not extra:
+                extra = _trailing_title(sentence[m.end():])
             hits.append((m.start(), tokens, extra))
     hits.sort(key=lambda h: h[0])
     return [(tokens, extra) for _pos, tokens, extra in hits]
+
+
+_TRAILING_TITLE = re.compile(r",\s*((?:the\s+|an?\s+)?[A-Z][^.;\"\u201c\u201d]{1,120}?)\s*(?:[.;]\s*$|[.;]\s|$)")
+
+
+def _trailing_title(rest: str) -> str:
+    """``…, said Jane Doe, General Manager of the district.``: the appositive after the name."""
+    m = _TRAILING_TITLE.match(rest)
+    return m.group(1).strip() if m else ""
 
 
 def _tidy(token: str) -> str:

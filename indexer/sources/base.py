@@ -6,7 +6,14 @@ from dataclasses import dataclass, field
 
 
 class SkipFile(Exception):
-    """A file (or record) that cannot become a release; the message is the reason shown to the user."""
+    """A file (or record) that cannot become a release; the message is the reason shown to the user.
+
+    ``source`` names the record (``file.jsonl#L7``) when only part of a file was skipped.
+    """
+
+    def __init__(self, reason: str, source: str = "") -> None:
+        super().__init__(reason)
+        self.source = source
 
 
 @dataclass

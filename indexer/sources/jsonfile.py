@@ -121,7 +121,7 @@ def iter_json(text: str, source: str, mapping: dict[str, list[str]]) -> Iterator
             try:
                 yield record_to_draft(item, key, mapping)
             except SkipFile as exc:
-                yield SkipFile(f"{key}: {exc}")
+                yield SkipFile(str(exc), source=key)
         return
     for line_no, line in enumerate(stripped.split("\n"), start=1 + text[: len(text) - len(stripped)].count("\n")):
         if not line.strip():
@@ -130,9 +130,9 @@ def iter_json(text: str, source: str, mapping: dict[str, list[str]]) -> Iterator
         try:
             obj = json.loads(line)
         except ValueError as exc:
-            yield SkipFile(f"{key}: not valid JSON ({exc})")
+            yield SkipFile(f"not valid JSON ({exc})", source=key)
             continue
         try:
             yield record_to_draft(obj, key, mapping)
         except SkipFile as exc:
-            yield SkipFile(f"{key}: {exc}")
+            yield SkipFile(str(exc), source=key)

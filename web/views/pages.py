@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
 from archive.search import search
@@ -31,7 +33,11 @@ def _histogram_bars(result, req):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/")
-def search_page() -> str:
+def search_page() -> Response | str:
+    if any(v == "" for _, v in request.args.items(multi=True)):
+        # A form without JavaScript sends its empty fields; give the search its tidy, shareable URL.
+        clean = [(k, v) for k, v in request.args.items(multi=True) if v != ""]
+        return redirect(url_for("pages.search_page") + ("?" + urlencode(clean) if clean else ""))  # type: ignore[return-value]
     req = request_from_args(request.args)
     result = search(reader(), req)
     chips = [(name, value, "?" + toggle(req, name, value)) for name, values in req.filters.items() for value in values]

@@ -1,0 +1,154 @@
+"""Re-indexing keeps the index right as the folder changes, and an interrupted run loses nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from archive.store import IndexBusy, IndexHome, IndexReader
+from indexer.build import run_index
+
+from .conftest import CORPUS, ROOT
+
+
+@pytest.fixture()
+def folder(tmp_path: Path) -> Path:
+    target = tmp_path / "releases"
+    shutil.copytree(CORPUS / "wire", target / "wire")
+    shutil.copytree(CORPUS / "exports", target / "exports")
+    return target
+
+
+def ids(home: IndexHome) -> set[str]:
+    reader = IndexReader(home)
+    try:
+        return {r.id for r in reader.iter_releases()}
+    finally:
+        reader.close()
+
+
+def titles(home: IndexHome) -> set[str]:
+    reader = IndexReader(home)
+    try:
+        return {r.title for r in reader.iter_releases()}
+    finally:
+        reader.close()
+
+
+def test_second_run_over_an_unchanged_folder_changes_nothing(folder: Path, tmp_path: Path):
+    home = IndexHome(tmp_path / "index")
+    first = run_index([folder], home, jobs=1)
+    generation = home.current()
+    second = run_index([folder], home, jobs=1)
+    assert first.added == 26 and first.skipped == []
+    assert (second.added, second.updated, second.removed, second.unchanged) == (0, 0, 0, 26)
+    assert home.current() == generation, "an unchanged run publishes no new generation"
+
+
+def test_ids_are_stable_across_a_rebuild(folder: Path, tmp_path: Path):
+    home = IndexHome(tmp_path / "index")
+    run_index([folder], home, jobs=1)
+    before = ids(home)
+    run_index([folder], home, rebuild=True, jobs=1)
+    assert ids(home) == before
+
+
+def test_edited_file_is_updated_and_deleted_file_removed(folder: Path, tmp_path: Path):
+    home = IndexHome(tmp_path / "index")
+    run_index([folder], home, jobs=1)
+    edited = next(folder.rglob("*drought-plan.md"))
+    edited.write_text(edited.read_text().replace("Adopts Drought Plan", "Adopts Strict Drought Plan"))
+    removed = next(folder.rglob("*wetland-restoration.md"))
+    removed.unlink()
+    summary = run_index([folder], home, jobs=1)
+    assert (summary.updated, summary.removed, summary.added) == (1, 1, 0)
+    found = titles(home)
+    assert "Calder Valley Water District Adopts Strict Drought Plan as Reservoirs Fall" in found
+    assert not any("Wetland" in t for t in found)
+
+
+def test_one_changed_record_in_a_jsonl_file_updates_only_that_release(folder: Path, tmp_path: Path):
+    home = IndexHome(tmp_path / "index")
+    run_index([folder], home, jobs=1)
+    path = folder / "exports/riverland-legislature.jsonl"
+    path.write_text(path.read_text().replace("Grant Calls for Audit", "Grant Demands Audit"))
+    summary = run_index([folder], home, jobs=1)
+    assert (summary.updated, summary.unchanged, summary.added, summary.removed) == (1, 25, 0, 0)
+
+
+def test_renamed_file_moves_its_release(folder: Path, tmp_path: Path):
+    home = IndexHome(tmp_path / "index")
+    run_index([folder], home, jobs=1)
+    old = next(folder.rglob("*ferry.txt"))
+    old.rename(old.with_name("renamed-ferry.txt"))
+    summary = run_index([folder], home, jobs=1)
+    assert (summary.added, summary.removed) == (1, 1)
+    reader = IndexReader(home)
+    sources = {r.source for r in reader.iter_releases() if "Ferries" in r.title}
+    reader.close()
+    assert sources == {"releases/wire/prnewswire/renamed-ferry.txt"}
+
+
+def test_releases_of_other_folders_survive_indexing_one_folder(folder: Path, tmp_path: Path):
+    home = IndexHome(tmp_path / "index")
+    run_index([folder / "wire"], home, jobs=1)
+    run_index([folder / "exports"], home, jobs=1)
+    assert len(ids(home)) == 26
+
+
+def test_a_second_writer_gets_a_clear_busy_message(folder: Path, tmp_path: Path):
+    home = IndexHome(tmp_path / "index")
+    with home.writer_lock():
+        with pytest.raises(IndexBusy, match=rf"being updated by PID {os.getpid()}"):
+            run_index([folder], home, jobs=1)
+
+
+def test_a_failure_mid_run_leaves_the_last_good_index(folder: Path, tmp_path: Path, monkeypatch):
+    home = IndexHome(tmp_path / "index")
+    run_index([folder], home, jobs=1)
+    before = ids(home)
+    edited = next(folder.rglob("*drought-plan.md"))
+    edited.write_text(edited.read_text().replace("voted 5-2", "voted 6-1"))
+
+    import indexer.build as build
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(build.IndexWriter, "commit", explode)
+    with pytest.raises(RuntimeError):
+        run_index([folder], home, jobs=1)
+    monkeypatch.undo()
+    assert ids(home) == before
+    assert len(home.generations()) == 1, "the half-built generation was removed"
+    assert run_index([folder], home, jobs=1).updated == 1
+
+
+@pytest.mark.parametrize("delay", [0.4, 0.9, 1.6])
+def test_sigkill_at_any_moment_keeps_the_index_complete(folder: Path, tmp_path: Path, delay: float):
+    index = tmp_path / "index"
+    home = IndexHome(index)
+    run_index([folder], home, jobs=1)
+    before = ids(home)
+    for n in range(80):  # a bigger folder, so that the kill lands while parsing, writing or committing
+        shutil.copy(next(folder.rglob("*drought-plan.md")), folder / f"copy-{n}.md")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "archive.cli", "index", str(folder), "--index", str(index),
+                             "--rebuild", "--jobs", "1"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    time.sleep(delay)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    after = ids(home)
+    assert after == before or len(after) == 26 + 80, "readers see the old index or the whole new one, nothing between"
+    summary = run_index([folder], home, jobs=1)
+    assert len(ids(home)) == 26 + 80
+    assert summary.releases == 26 + 80
+    assert len(home.generations()) <= 2

@@ -1,0 +1,191 @@
+"""One search call: query language, multi-select facets whose counts match their hits, dates, paging,
+safe highlighting. Expected counts come from the exported records, not from the search itself."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from archive.search import SearchRequest, matching_releases, search
+from archive.store import IndexHome, IndexReader
+from indexer.build import run_index
+
+from .conftest import FIXTURES, needs_shared
+
+
+def ids_of(reader, **kwargs) -> set[str]:
+    result = search(reader, SearchRequest(page_size=100, **kwargs))
+    assert result.total <= 100
+    return {h.id for h in result.hits}
+
+
+def test_empty_query_browses_everything_newest_first(demo, demo_records):
+    result = search(demo, SearchRequest(sort="newest", page_size=5))
+    assert result.total == len(demo_records) == 32
+    newest = sorted((r["date"] for r in demo_records), reverse=True)[:5]
+    assert [h.date for h in result.hits] == newest
+
+
+def test_words_are_anded_and_stemmed(demo, demo_records):
+    found = ids_of(demo, q="drought reservoirs")
+    expected = {r["id"] for r in demo_records if "drought" in r["title"].lower() and "reservoir" in " ".join(r["paragraphs"]).lower()}
+    assert found == expected and found
+    assert ids_of(demo, q="reservoir") >= found, "'reservoir' finds 'reservoirs' too"
+
+
+def test_phrase_or_not_minus_and_wildcard(demo, demo_records):
+    def having(word):
+        return {r["id"] for r in demo_records if word in (r["title"] + " " + " ".join(r["paragraphs"])).lower()}
+
+    assert ids_of(demo, q='"mental health"') == having("mental health")
+    assert ids_of(demo, q="ferries OR wetland") == having("ferries") | having("wetland")
+    assert ids_of(demo, q="robotics NOT forklifts") == having("robotics") - having("forklift")
+    assert ids_of(demo, q="robotics -forklifts") == having("robotics") - having("forklift")
+    assert ids_of(demo, q="dockwork*") == having("dockwork")
+
+
+def test_field_queries(demo, demo_records):
+    assert ids_of(demo, q="speaker:harkin") == {r["id"] for r in demo_records if any("Harkin" in s["name"] for s in r["speakers"])}
+    assert ids_of(demo, q='issuer:"brightline robotics"') == {r["id"] for r in demo_records if r["issuer"] == "Brightline Robotics"}
+    assert ids_of(demo, q="title:budget") == {r["id"] for r in demo_records if "budget" in r["title"].lower()}
+
+
+@pytest.mark.parametrize("query,prefix", [("date:2024", "2024"), ("date:2025-06", "2025-06"), ("date:2024-11-07", "2024-11-07")])
+def test_date_queries(demo, demo_records, query, prefix):
+    assert ids_of(demo, q=query) == {r["id"] for r in demo_records if r["date"].startswith(prefix)}
+
+
+def test_date_range_query_and_from_to(demo, demo_records):
+    expected = {r["id"] for r in demo_records if "2024-01-01" <= r["date"] <= "2024-06-30"}
+    assert ids_of(demo, q="date:2024-01-01..2024-06-30") == expected
+    assert ids_of(demo, date_from="2024-01-01", date_to="2024-06") == expected
+
+
+@pytest.mark.parametrize("query,ignored", [
+    ('"drought plan', "an unmatched quote"),
+    ("(water OR drought", None),
+    ("water)", "an unmatched parenthesis"),
+    ("AND water", "a lone AND"),
+    ("speaker: water", "speaker: with nothing after it"),
+    ("date:2024-13 water", "date:2024-13"),
+])
+def test_malformed_queries_fall_back_and_say_what_was_ignored(demo, query, ignored):
+    result = search(demo, SearchRequest(q=query))
+    assert result.total >= 1
+    if ignored:
+        assert ignored in result.ignored
+
+
+def test_noise_never_errors(demo):
+    noise = "".join(random.Random(7).choice('ab"():*-~^[]{}\\/ ORANDNOT') for _ in range(5000))
+    result = search(demo, SearchRequest(q=noise))
+    assert result.ignored
+
+
+def test_values_of_one_facet_or_and_facets_and(demo, demo_records):
+    picked = {"topic": ["education", "health"], "issuer": ["Office of Representative Carmen Ibarra"]}
+    expected = {r["id"] for r in demo_records if set(r["topics"]) & {"education", "health"}
+                and r["issuer"] == "Office of Representative Carmen Ibarra"}
+    result = search(demo, SearchRequest(filters=picked, page_size=100))
+    assert {h.id for h in result.hits} == expected and result.total == len(expected) >= 1
+
+
+def test_each_facet_is_counted_without_its_own_filter(demo, demo_records):
+    result = search(demo, SearchRequest(filters={"topic": ["education"]}, facet_limit=50))
+    topics = {v.value: v.count for v in next(f for f in result.facets if f.name == "topic").values}
+    assert topics == dict(Counter(t for r in demo_records for t in r["topics"]))
+    issuers = {v.value: v.count for v in next(f for f in result.facets if f.name == "issuer").values}
+    assert issuers == dict(Counter(r["issuer"] for r in demo_records if "education" in r["topics"]))
+
+
+def test_facet_counts_equal_the_hits_the_filter_then_returns(demo):
+    result = search(demo, SearchRequest(q="water OR health OR school", facet_limit=50))
+    for facet in result.facets:
+        for value in facet.values:
+            narrowed = search(demo, SearchRequest(q="water OR health OR school", filters={facet.name: [value.value]}))
+            assert narrowed.total == value.count, (facet.name, value.value)
+
+
+def test_search_within_a_facets_values(demo):
+    result = search(demo, SearchRequest(facet_search={"speaker": "harkin"}))
+    speakers = next(f for f in result.facets if f.name == "speaker")
+    assert [(v.value, v.count) for v in speakers.values] == [("Dolores Harkin", 2)]
+
+
+def test_top_n_values_with_more(demo):
+    result = search(demo, SearchRequest(facet_limit=3))
+    speakers = next(f for f in result.facets if f.name == "speaker")
+    assert len(speakers.values) == 3 and speakers.more
+
+
+def test_histogram_drills_down_year_month_day(demo, demo_records):
+    years = search(demo, SearchRequest())
+    assert years.histogram_level == "year"
+    assert {b.key: b.count for b in years.histogram} == dict(Counter(r["date"][:4] for r in demo_records))
+    months = search(demo, SearchRequest(date_from="2024", date_to="2024"))
+    assert months.histogram_level == "month"
+    assert {b.key: b.count for b in months.histogram} == dict(Counter(r["date"][:7] for r in demo_records if r["date"].startswith("2024")))
+    days = search(demo, SearchRequest(date_from="2024-05", date_to="2024-05"))
+    assert days.histogram_level == "day"
+    assert {b.key: b.count for b in days.histogram} == dict(Counter(r["date"] for r in demo_records if r["date"].startswith("2024-05")))
+
+
+def test_paging_covers_every_hit_once(demo, demo_records):
+    pages = [search(demo, SearchRequest(sort="oldest", page=n, page_size=7)) for n in range(1, 6)]
+    assert pages[0].pages == 5
+    seen = [h.id for p in pages for h in p.hits]
+    assert len(seen) == len(set(seen)) == len(demo_records)
+    assert [h.date for p in pages for h in p.hits] == sorted(r["date"] for r in demo_records)
+
+
+def test_passages_mark_matched_words(demo):
+    result = search(demo, SearchRequest(q="wetlands"))
+    assert any("<mark>Wetlands</mark>" in p or "<mark>wetland</mark>" in p for h in result.hits for p in h.passages)
+
+
+def test_did_you_mean_offers_a_spelling_that_finds_more(demo):
+    result = search(demo, SearchRequest(q="drougth"))
+    assert result.total == 0 and result.did_you_mean == "drought"
+
+
+def test_matching_releases_streams_all_hits_in_order(demo, demo_records):
+    got = [r.id for r in matching_releases(demo, SearchRequest(sort="oldest"))]
+    assert len(got) == len(demo_records)
+
+
+def test_release_text_is_escaped_in_passages(tmp_path: Path):
+    home = IndexHome(tmp_path / "index")
+    run_index([FIXTURES / "hostile.html"], home, jobs=1)
+    reader = IndexReader(home)
+    result = search(reader, SearchRequest(q="safety"))
+    passages = " ".join(p for h in result.hits for p in h.passages)
+    assert "<mark>Safety</mark>" in passages
+    assert "<script" not in passages and "onerror" not in passages.replace("&", "")
+    reader.close()
+
+
+@needs_shared
+def test_on_real_samples_facet_counts_equal_filtered_hits_for_random_pairs(samples, sample_records):
+    rng = random.Random(42)
+    words = ["fraud", "health", "bitcoin", "senate", "water", "police", "energy", "school", "court", "tax"]
+    for _ in range(30):
+        q = rng.choice(words)
+        result = search(samples, SearchRequest(q=q, facet_limit=5))
+        facet = rng.choice([f for f in result.facets if f.values] or result.facets)
+        if not facet.values:
+            continue
+        value = rng.choice(facet.values)
+        narrowed = search(samples, SearchRequest(q=q, filters={facet.name: [value.value]}))
+        assert narrowed.total == value.count, (q, facet.name, value.value)
+
+
+@needs_shared
+def test_on_real_samples_topic_counts_match_the_export(samples, sample_records):
+    result = search(samples, SearchRequest(facet_limit=50))
+    topics = {v.value: v.count for v in next(f for f in result.facets if f.name == "topic").values}
+    assert topics == dict(Counter(t for r in sample_records for t in r["topics"]))
+    years = {b.key: b.count for b in result.histogram}
+    assert years == dict(Counter(r["date"][:4] for r in sample_records if r["date"]))
