@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
 import click
 
+from archive.citations import FORMATS, cite
 from archive.search import SORTS, SearchRequest, facet_names, search
 from archive.store import ArchiveError, IndexHome, IndexReader, NoIndex, default_index_path
 
@@ -163,6 +165,34 @@ def export(index_path: Path | None, fmt: str) -> None:
     out = sys.stdout
     for release in reader.iter_releases():
         out.write(release.to_json() + "\n")
+
+
+@main.command("cite")
+@click.argument("release_id")
+@index_option
+@click.option("--style", "fmt", type=click.Choice(FORMATS), default="apa", show_default=True)
+@click.option("--paragraph", type=click.IntRange(min=1), default=None, help="Cite one paragraph (a pinpoint citation).")
+@click.option("--base-url", envvar="ARCHIVE_BASE_URL", default="http://127.0.0.1:5000", show_default=True,
+              help="Where the archive is served, for the permalink ($ARCHIVE_BASE_URL).")
+def cite_command(release_id: str, index_path: Path | None, fmt: str, paragraph: int | None, base_url: str) -> None:
+    """Cite a release in APA, MLA, Chicago, BibTeX, RIS or CSL-JSON.
+
+    Example: archive cite justice-leader-guatemalan-drug-3f2a9c1e --style mla --paragraph 3
+    """
+    reader = open_reader(index_path)
+    release = reader.get(release_id)
+    if release is None:
+        raise click.ClickException(f"no release with id {release_id!r}")
+    permalink = f"{base_url.rstrip('/')}/releases/{release.id}"
+    try:
+        text = cite(release, fmt, permalink, accessed=date.today(), paragraph=paragraph)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    if fmt in ("apa", "mla", "chicago") and paragraph:
+        from archive.citations import all_styles
+
+        text += all_styles(release, permalink, date.today(), paragraph)[fmt].citation + "\n"
+    click.echo(text, nl=False)
 
 
 def _load_plugins() -> None:

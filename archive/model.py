@@ -39,6 +39,7 @@ class Release:
     topics: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     url: str = ""
+    site: str = ""
     language: str = "en"
     format: str = ""
     word_count: int = 0

@@ -25,7 +25,7 @@ from indexer.sources import SkipFile, parse_file
 from indexer.sources.jsonfile import load_mapping
 from indexer.sources.registry import kind_of
 
-EXTRACTOR_VERSION = 2
+EXTRACTOR_VERSION = 3
 Progress = Callable[[int, int], None]
 
 
@@ -202,6 +202,7 @@ def run_index(
         try:
             writer = IndexWriter(gen)
             owners = {rid: src for src, entry in new_sources.items() for rid in entry.get("ids", {})}
+            aliases: dict[str, str] = dict(manifest.get("aliases", {}))
             for source in gone:
                 for rid in new_sources.pop(source).get("ids", {}):
                     writer.delete(rid)
@@ -213,14 +214,14 @@ def run_index(
                 done += 1
                 if progress:
                     progress(done, len(todo))
-                _apply(result, stats[result["source"]], new_sources, owners, writer, summary, rebuild)
+                _apply(result, stats[result["source"]], new_sources, owners, writer, summary, rebuild, aliases)
             writer.commit()
             summary.releases = sum(len(v.get("ids", {})) for v in new_sources.values())
             write_manifest(gen, {
                 "extractor_version": EXTRACTOR_VERSION,
                 "indexed_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "sources": new_sources,
-                "aliases": manifest.get("aliases", {}),
+                "aliases": aliases,
                 "releases": summary.releases,
             })
             home.publish(gen)
@@ -240,8 +241,31 @@ def _under(source: str, root_labels: set[str]) -> bool:
     return any(source == r or source.startswith(r.rstrip("/") + "/") for r in root_labels)
 
 
+def _record_aliases(old_ids: dict[str, str], new_ids: dict[str, str], aliases: dict[str, str]) -> None:
+    """When a file's release gets a new id (its canonical URL appeared, say), the old id keeps working.
+
+    A file that held one release and still holds one maps old to new; otherwise releases are paired by content.
+    """
+    gone = [rid for rid in old_ids if rid not in new_ids]
+    came = [rid for rid in new_ids if rid not in old_ids]
+    if not gone or not came:
+        return
+    pairs: dict[str, str] = {}
+    if len(gone) == 1 and len(came) == 1:
+        pairs[gone[0]] = came[0]
+    else:
+        by_hash = {new_ids[rid]: rid for rid in came}
+        pairs = {rid: by_hash[old_ids[rid]] for rid in gone if old_ids[rid] in by_hash}
+    for old, new in pairs.items():
+        for key, target in list(aliases.items()):
+            if target == old:
+                aliases[key] = new
+        aliases[old] = new
+        aliases.pop(new, None)
+
+
 def _apply(result: dict[str, Any], stat: SourceFile, sources: dict[str, Any], owners: dict[str, str],
-           writer: IndexWriter, summary: Summary, rebuild: bool) -> None:
+           writer: IndexWriter, summary: Summary, rebuild: bool, aliases: dict[str, str]) -> None:
     source = result["source"]
     old = sources.get(source, {})
     old_ids: dict[str, str] = old.get("ids", {})
@@ -283,6 +307,7 @@ def _apply(result: dict[str, Any], stat: SourceFile, sources: dict[str, Any], ow
             writer.delete(rid)
             owners.pop(rid, None)
             summary.removed += 1
+    _record_aliases(old_ids, new_ids, aliases)
     summary.skipped.extend((s, r) for s, r in result["skipped"])
     sources[source] = {"size": stat.size, "mtime_ns": stat.mtime_ns, "hash": result["hash"], "ids": new_ids,
                        "skipped": result["skipped"]}

@@ -48,6 +48,7 @@ def build_release(draft: Draft, wire_hint: str = "") -> Release:
         topics=pick_topics(title, "\n".join(draft.paragraphs)),
         tags=draft.tags,
         url=draft.url,
+        site=draft.site_name,
         language=draft.language or _language(draft.paragraphs),
         format=draft.format,
     )

