@@ -15,6 +15,7 @@ import fcntl
 import json
 import os
 import shutil
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -178,71 +179,80 @@ class IndexWriter:
         self._writer.cancel()
 
 
+class _Generation:
+    """One opened generation: its Whoosh index, facet tables, and one searcher per thread."""
+
+    def __init__(self, path: Path) -> None:
+        from archive.facets import FacetTables
+
+        self.path = path
+        self.index = whoosh_index.open_dir(str(path))
+        self._local = threading.local()
+        self.tables = FacetTables.load(path) or FacetTables.build(self.searcher().reader())
+        self.manifest: dict[str, Any] | None = None
+
+    def searcher(self) -> Any:
+        # Whoosh searchers are not shared between threads: each server thread gets its own.
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = self._local.searcher = self.index.searcher()
+        return searcher
+
+
 class IndexReader:
-    """A read-only view of the current generation that follows ``CURRENT`` as re-index runs publish."""
+    """A read-only view of the current generation that follows ``CURRENT`` as re-index runs publish.
+
+    Safe to share between threads. A generation that was replaced is dropped, not closed, so that a
+    request still using it finishes normally.
+    """
 
     def __init__(self, home: IndexHome) -> None:
         self.home = home
-        self._gen: Path | None = None
-        self._searcher: Any = None
-        self._tables: Any = None
-        self._manifest: dict[str, Any] | None = None
+        self._state: _Generation | None = None
+        self._lock = threading.Lock()
         self._checked = 0.0
         self.refresh(force=True)
-
-    @property
-    def generation(self) -> Path:
-        if self._gen is None:
-            raise NoIndex(f"no index in {self.home.path}; run `archive index` first")
-        return self._gen
 
     def refresh(self, force: bool = False) -> None:
         """Switch to a newly published generation (checked at most every half second)."""
         now = time.monotonic()
         if not force and now - self._checked < 0.5:
             return
-        self._checked = now
-        gen = self.home.current()
-        if gen == self._gen and not force:
-            return
-        if gen is None:
-            self._gen = self._searcher = self._tables = None
-            return
-        from archive.facets import FacetTables
+        with self._lock:
+            self._checked = now
+            gen = self.home.current()
+            if self._state is not None and gen == self._state.path and not force:
+                return
+            self._state = _Generation(gen) if gen is not None else None
 
-        ix = whoosh_index.open_dir(str(gen))
-        searcher = ix.searcher()
-        tables = FacetTables.load(gen) or FacetTables.build(searcher.reader())
-        old = self._searcher
-        self._gen, self._searcher, self._tables, self._manifest = gen, searcher, tables, None
-        if old is not None:
-            old.close()
+    def _current(self) -> _Generation:
+        self.refresh()
+        state = self._state
+        if state is None:
+            raise NoIndex(f"no index in {self.home.path}; run `archive index` first")
+        return state
+
+    @property
+    def generation(self) -> Path:
+        return self._current().path
 
     @property
     def searcher(self) -> Any:
-        self.refresh()
-        if self._searcher is None:
-            raise NoIndex(f"no index in {self.home.path}; run `archive index` first")
-        return self._searcher
+        return self._current().searcher()
 
     @property
     def tables(self) -> Any:
-        self.refresh()
-        if self._tables is None:
-            raise NoIndex(f"no index in {self.home.path}; run `archive index` first")
-        return self._tables
+        return self._current().tables
 
     @property
     def manifest(self) -> dict[str, Any]:
-        if self._manifest is None:
-            self._manifest = read_manifest(self.generation)
-        return self._manifest
+        state = self._current()
+        if state.manifest is None:
+            state.manifest = read_manifest(state.path)
+        return state.manifest
 
     def count(self) -> int:
         return self.searcher.doc_count()
-
-    def docnum(self, release_id: str) -> int | None:
-        return self.searcher.document_number(id=release_id)
 
     def get(self, release_id: str) -> Release | None:
         stored = self.searcher.document(id=release_id)
@@ -257,9 +267,8 @@ class IndexReader:
             yield record_from_stored(reader.stored_fields(docnum))
 
     def close(self) -> None:
-        if self._searcher is not None:
-            self._searcher.close()
-            self._searcher = None
+        with self._lock:
+            self._state = None
 
 
 def default_index_path() -> Path:

@@ -152,3 +152,23 @@ def test_sigkill_at_any_moment_keeps_the_index_complete(folder: Path, tmp_path: 
     assert len(ids(home)) == 26 + 80
     assert summary.releases == 26 + 80
     assert len(home.generations()) <= 2
+
+
+def test_a_release_whose_id_changes_keeps_its_old_permalink(tmp_path: Path):
+    from web import create_app
+
+    folder = tmp_path / "wire"
+    folder.mkdir()
+    page = folder / "harbor.md"
+    page.write_text("# Harbor Opens\n\nTESSALY, May 2, 2024 /Wire/ -- The harbor opened.\n")
+    home = IndexHome(tmp_path / "index")
+    run_index([folder], home, jobs=1)
+    (old_id,) = ids(home)
+    page.write_text(page.read_text() + "\n---\n\n[Original/Source Press Release](https://tessaly.example/harbor)\n")
+    run_index([folder], home, jobs=1)
+    (new_id,) = ids(home)
+    assert new_id != old_id
+    client = create_app({"INDEX_PATH": str(home.path)}).test_client()
+    response = client.get(f"/releases/{old_id}")
+    assert response.status_code == 301 and response.headers["Location"].endswith(f"/releases/{new_id}")
+    assert client.get(f"/api/releases/{old_id}").status_code == 301

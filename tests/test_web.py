@@ -152,3 +152,21 @@ def test_a_missing_index_is_explained_not_crashed(tmp_path: Path):
     client = create_app({"INDEX_PATH": str(tmp_path / "nothing")}).test_client()
     response = client.get("/")
     assert response.status_code == 503 and "has not been indexed yet" in response.get_data(as_text=True)
+
+
+def test_the_site_picks_up_a_new_index_without_a_restart(tmp_path: Path):
+    import time
+
+    from web import create_app
+
+    folder = tmp_path / "wire"
+    folder.mkdir()
+    (folder / "a.md").write_text("# Harbor Opens\n\nTESSALY, May 2, 2024 /Wire/ -- The harbor opened.\n")
+    home = IndexHome(tmp_path / "index")
+    run_index([folder], home, jobs=1)
+    client = create_app({"INDEX_PATH": str(home.path)}).test_client()
+    assert client.get("/api/search").get_json()["total"] == 1
+    (folder / "b.md").write_text("# Lighthouse Relit\n\nTESSALY, May 9, 2024 /Wire/ -- The lighthouse shines.\n")
+    run_index([folder], home, jobs=1)
+    time.sleep(0.6)
+    assert client.get("/api/search?q=lighthouse").get_json()["total"] == 1
