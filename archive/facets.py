@@ -49,12 +49,25 @@ class FacetTable:
 
 
 class FacetTables:
-    """Every facet of one generation, plus each document's day number and whether it is live."""
+    """Every facet of one generation, plus each document's day number and whether it is live.
 
-    def __init__(self, tables: dict[str, FacetTable], day: np.ndarray, live: np.ndarray) -> None:
+    Copies of one release (same title and date, or the same text) fold into one: only the first is
+    ``live`` for searching and counting; ``leader[doc]`` names the document a copy folds into.
+    """
+
+    def __init__(self, tables: dict[str, FacetTable], day: np.ndarray, live: np.ndarray,
+                 leader: np.ndarray | None = None) -> None:
         self.tables = tables
         self.day = day
         self.live = live
+        self.leader = leader if leader is not None else np.arange(len(day), dtype=np.int64)
+        # Documents folded into another, for Whoosh's ``mask=`` when a search has no other filter.
+        self.folded = set(np.flatnonzero(self.leader != np.arange(len(day))).tolist())
+
+    def copies_of(self, docnum: int) -> list[int]:
+        """The other documents folded into ``docnum``."""
+        found = np.flatnonzero(self.leader == docnum)
+        return [int(d) for d in found if d != docnum]
 
     @property
     def size(self) -> int:
@@ -81,10 +94,12 @@ class FacetTables:
             pair_value = np.repeat(np.arange(len(values), dtype=np.int64), [len(d) for d in docs])
             keep = live[pair_doc] if len(pair_doc) else np.zeros(0, dtype=bool)
             tables[facet] = FacetTable(values, pair_doc[keep], pair_value[keep])
-        return cls(tables, day, live)
+        leader = _fold_duplicates(reader, live)
+        live = live & (leader == np.arange(size))
+        return cls(tables, day, live, leader)
 
     def save(self, gen: Path) -> None:
-        arrays: dict[str, np.ndarray] = {"day": self.day, "live": self.live}
+        arrays: dict[str, np.ndarray] = {"day": self.day, "live": self.live, "leader": self.leader}
         for name, table in self.tables.items():
             arrays[f"{name}.doc"] = table.pair_doc
             arrays[f"{name}.value"] = table.pair_value
@@ -105,6 +120,29 @@ class FacetTables:
                     name: FacetTable(values, data[f"{name}.doc"], data[f"{name}.value"])
                     for name, values in terms.items()
                 }
-                return cls(tables, data["day"], data["live"])
+                return cls(tables, data["day"], data["live"], data["leader"])
         except (OSError, KeyError, ValueError):
             return None
+
+
+def _fold_duplicates(reader: Any, live: np.ndarray) -> np.ndarray:
+    """Union-find over documents sharing a duplicate key; each group's lowest document number leads."""
+    size = len(live)
+    parent = np.arange(size, dtype=np.int64)
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = int(parent[x])
+        return x
+
+    if "f_dup" in reader.schema:
+        for term in reader.lexicon("f_dup"):
+            if reader.doc_frequency("f_dup", term) < 2:
+                continue
+            docs = [d for d in reader.postings("f_dup", term).all_ids() if live[d]]
+            for other in docs[1:]:
+                a, b = root(docs[0]), root(other)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    return np.fromiter((root(i) for i in range(size)), dtype=np.int64, count=size)

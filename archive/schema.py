@@ -6,6 +6,8 @@ tables; ``day`` is a sortable column for dates; ``record`` keeps the whole relea
 
 from __future__ import annotations
 
+import hashlib
+import re
 import zlib
 from typing import Any
 
@@ -39,6 +41,7 @@ def build_schema() -> fields.Schema:
         f_issuer=fields.KEYWORD(**keyword),
         f_tag=fields.KEYWORD(**keyword),
         f_wire=fields.KEYWORD(**keyword),
+        f_dup=fields.KEYWORD(**keyword),
         record=fields.STORED(),
     )
 
@@ -54,6 +57,18 @@ def day_number(date: str) -> int:
 def _facet_value(value: str) -> str:
     # Commas separate keywords, so a value's own commas become a look-alike that displays the same.
     return value.replace(",", "\u201a").strip()
+
+
+def duplicate_keys(release: Release) -> list[str]:
+    """Keys that two copies of one release share: same normalised title and date, or the same text."""
+    title = re.sub(r"[^a-z0-9]+", "", release.title.lower())
+    body = re.sub(r"[^a-z0-9]+", "", " ".join(release.paragraphs).lower())
+    keys = []
+    if title and release.date:
+        keys.append("t" + hashlib.sha1(f"{title}|{release.date}".encode()).hexdigest()[:16])
+    if len(body) >= 200:
+        keys.append("b" + hashlib.sha1(body.encode()).hexdigest()[:16])
+    return keys
 
 
 def to_document(release: Release) -> dict[str, Any]:
@@ -74,6 +89,7 @@ def to_document(release: Release) -> dict[str, Any]:
         "f_issuer": _facet_value(release.issuer),
         "f_tag": ",".join(_facet_value(t) for t in release.tags),
         "f_wire": _facet_value(release.wire),
+        "f_dup": ",".join(duplicate_keys(release)),
         "record": zlib.compress(release.to_json().encode("utf-8"), 6),
     }
 

@@ -73,6 +73,7 @@ class Hit:
     wire: str
     passages: list[str]
     score: float | None = None
+    copies: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -213,7 +214,8 @@ def _ordered(reader: IndexReader, parsed: ParsedQuery, sort: str, hits_mask: np.
     """Document numbers ``start:stop`` of the hits in the requested order, with relevance scores."""
     if sort == "relevance" and not parsed.is_empty:
         docset = set(np.flatnonzero(hits_mask).tolist()) if filtered else None
-        results = reader.searcher.search(parsed.whoosh, limit=stop, filter=docset)
+        mask = None if filtered else (reader.tables.folded or None)
+        results = reader.searcher.search(parsed.whoosh, limit=stop, filter=docset, mask=mask)
         return [(hit.docnum, float(hit.score)) for hit in list(results)[start:stop]]
     docs = np.flatnonzero(hits_mask)
     days = reader.tables.day[docs]
@@ -239,6 +241,8 @@ def search(reader: IndexReader, request: SearchRequest) -> SearchResult:
     if total and offset < total:
         chosen = _ordered(reader, parsed, sort, hits_mask, bool(masks) or date_mask is not None, offset, offset + page_size)
     hits = [_hit(reader.release_at(docnum), parsed, request.passages, score) for docnum, score in chosen]
+    for hit, (docnum, _score) in zip(hits, chosen, strict=True):
+        hit.copies = [reader.searcher.stored_fields(d)["id"] for d in tables.copies_of(docnum)]
     level, histogram = _histogram(tables, hits_mask, request.date_from, request.date_to)
     facets = _facets(tables, request, base, masks)
     suggestion = _did_you_mean(reader, parsed, total) if total < 3 else ""

@@ -25,7 +25,7 @@ from indexer.sources import SkipFile, parse_file
 from indexer.sources.jsonfile import load_mapping
 from indexer.sources.registry import kind_of
 
-EXTRACTOR_VERSION = 3
+EXTRACTOR_VERSION = 4
 Progress = Callable[[int, int], None]
 
 

@@ -189,3 +189,22 @@ def test_on_real_samples_topic_counts_match_the_export(samples, sample_records):
     assert topics == dict(Counter(t for r in sample_records for t in r["topics"]))
     years = {b.key: b.count for b in result.histogram}
     assert years == dict(Counter(r["date"][:4] for r in sample_records if r["date"]))
+
+
+def test_copies_of_one_release_fold_into_one_hit_that_lists_them(tmp_path: Path):
+    folder = tmp_path / "wire"
+    (folder / "a").mkdir(parents=True)
+    (folder / "b").mkdir()
+    text = "# Harbor Opens\n\nTESSALY, May 2, 2024 /Wire/ -- The harbor opened to ships after four years of work on the new breakwater and the quays.\n"
+    (folder / "a/harbor.md").write_text(text)
+    (folder / "b/harbor-copy.md").write_text(text)
+    (folder / "a/other.md").write_text("# Lighthouse Relit\n\nTESSALY, May 9, 2024 /Wire/ -- The lighthouse shines.\n")
+    home = IndexHome(tmp_path / "index")
+    run_index([folder], home, jobs=1)
+    reader = IndexReader(home)
+    for sort in ("relevance", "newest"):
+        result = search(reader, SearchRequest(q="harbor", sort=sort))
+        assert result.total == 1 and len(result.hits) == 1
+        assert len(result.hits[0].copies) == 1
+    assert search(reader, SearchRequest()).total == 2
+    reader.close()
