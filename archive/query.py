@@ -122,10 +122,13 @@ def parse_query(text: str) -> ParsedQuery:
         return ParsedQuery(query.Every(), "", ignored)
     try:
         parsed = _parser().parse(raw)
-    except Exception:
-        words = re.findall(r"\w+", raw)
+    except Exception:  # Whoosh's parser has corners that raise; the user still gets a search
+        words = [w for w in re.findall(r"\w+", raw) if w not in ("AND", "OR", "NOT")]
         ignored.append("the query's syntax (searched for its words instead)")
-        parsed = _parser().parse(" ".join(words)) if words else query.Every()
+        try:
+            parsed = _parser().parse(" ".join(words)) if words else query.Every()
+        except Exception:
+            parsed = query.Every()
     if parsed is query.NullQuery or isinstance(parsed, type(query.NullQuery)):
         return ParsedQuery(query.Every(), raw, ignored)
     return ParsedQuery(parsed, raw, ignored)

@@ -1,0 +1,136 @@
+"""Faceted search latency and facet-count correctness over a real index.
+
+Draws queries from the index's own releases (single words, pairs, phrases, field queries), runs each through
+the same ``search()`` the web uses — facets, date histogram and highlighted passages included — cold (a
+freshly opened reader) and warm, and checks that every facet count equals the hits its filter then returns
+for random query/filter pairs.
+
+    .venv/bin/python benchmarks/query.py --index var/full [--queries 200] [--checks 100] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from archive.search import SearchRequest, search
+from archive.store import IndexHome, IndexReader
+
+STOP = {"about", "after", "their", "which", "would", "there", "these", "other", "under", "states", "announces",
+        "announced", "united", "through", "against", "million"}
+
+
+def draw_queries(reader: IndexReader, n: int, rng: random.Random) -> list[str]:
+    releases = list(_sample_releases(reader, 400, rng))
+    words: list[list[str]] = []
+    for r in releases:
+        tokens = [w.lower() for w in re.findall(r"[A-Za-z]{4,}", r.title) if w.lower() not in STOP]
+        if tokens:
+            words.append(tokens)
+    queries: list[str] = []
+    kinds = ["word", "pair", "phrase", "field"]
+    while len(queries) < n:
+        kind = kinds[len(queries) % 4]
+        tokens = rng.choice(words)
+        release = rng.choice(releases)
+        if kind == "word":
+            queries.append(rng.choice(tokens))
+        elif kind == "pair" and len(tokens) >= 2:
+            queries.append(" ".join(rng.sample(tokens, 2)))
+        elif kind == "phrase" and len(tokens) >= 2:
+            i = rng.randrange(len(tokens) - 1)
+            queries.append(f'"{tokens[i]} {tokens[i + 1]}"')
+        elif kind == "field":
+            if release.speakers:
+                queries.append(f"speaker:{release.speakers[0].name.split()[-1].lower()}")
+            elif release.topics:
+                queries.append(f'topic:"{release.topics[0]}"')
+            else:
+                queries.append(f"title:{rng.choice(tokens)}")
+    return queries
+
+
+def _sample_releases(reader: IndexReader, n: int, rng: random.Random):
+    live = [int(d) for d in reader.tables.live.nonzero()[0]]
+    for docnum in rng.sample(live, min(n, len(live))):
+        yield reader.release_at(docnum)
+
+
+def timed(reader: IndexReader, queries: list[str]) -> list[float]:
+    times = []
+    for q in queries:
+        started = time.perf_counter()
+        search(reader, SearchRequest(q=q, facet_limit=10, page_size=20))
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def summary(times: list[float]) -> dict[str, float]:
+    ordered = sorted(times)
+    return {"median_ms": round(statistics.median(ordered), 2), "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1], 2),
+            "max_ms": round(ordered[-1], 2)}
+
+
+def check_counts(reader: IndexReader, queries: list[str], n: int, rng: random.Random) -> tuple[int, list[str]]:
+    checked, wrong = 0, []
+    while checked < n:
+        q = rng.choice(queries)
+        result = search(reader, SearchRequest(q=q, facet_limit=10, passages=False))
+        facets = [f for f in result.facets if f.values]
+        if not facets:
+            continue
+        facet = rng.choice(facets)
+        value = rng.choice(facet.values)
+        narrowed = search(reader, SearchRequest(q=q, filters={facet.name: [value.value]}, passages=False))
+        checked += 1
+        if narrowed.total != value.count:
+            wrong.append(f"{q!r} {facet.name}={value.value!r}: facet says {value.count}, filter finds {narrowed.total}")
+    return checked, wrong
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--index", type=Path, default=Path("var/full"))
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--checks", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    home = IndexHome(args.index)
+    opened = time.perf_counter()
+    reader = IndexReader(home)
+    open_ms = (time.perf_counter() - opened) * 1000
+    queries = draw_queries(reader, args.queries, rng)
+    reader.close()
+    reader = IndexReader(home)
+    cold = timed(reader, queries)
+    warm = [statistics.median(t) for t in zip(*(timed(reader, queries) for _ in range(3)), strict=True)]
+    checked, wrong = check_counts(reader, queries, args.checks, rng)
+    report = {
+        "index": str(args.index), "releases": int(reader.tables.live.sum()), "queries": len(queries),
+        "open_reader_ms": round(open_ms, 1), "cold": summary(cold), "warm": summary(warm),
+        "count_checks": checked, "count_mismatches": len(wrong),
+    }
+    print(f"{'':<8}{'median ms':>12}{'p95 ms':>10}{'max ms':>10}")
+    for name in ("cold", "warm"):
+        row = report[name]
+        print(f"{name:<8}{row['median_ms']:>12}{row['p95_ms']:>10}{row['max_ms']:>10}")
+    print(f"{report['releases']:,} releases; reader opened in {report['open_reader_ms']} ms; "
+          f"{checked} facet counts checked against filtered hits, {len(wrong)} mismatches")
+    for line in wrong[:10]:
+        print("  MISMATCH", line)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report, indent=2))
+    return 1 if wrong else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
