@@ -176,3 +176,15 @@ def test_name_of_organisation_with_a_relative_clause_then_said():
 def test_title_after_the_name_at_the_end_of_the_sentence():
     speakers = extract_speakers(['"Rain is late this year," said Rosa Lind, General Manager of the utility.'])
     assert [(s.name, s.title) for s in speakers] == [("Rosa Lind", "General Manager of the utility")]
+
+
+def test_dateline_in_its_own_paragraph_after_a_subheadline():
+    paragraphs = ["Orchard Trust Shares Its Harvest Plan", "Hood River, United States - October 2, 2023 / Orchard Trust /",
+                  "The fictional Orchard Trust, a land conservancy, published its plan for the next harvest season. " * 3]
+    assert dateline_date(paragraphs) == "2023-10-02"
+
+
+def test_printed_header_date_just_before_the_export_date_wins():
+    paragraphs = ["For Immediate Release Contact: Jo SmithMarch 4, 2019 555.0100 Senator Ames released a statement."]
+    assert best_date("2019-03-05", paragraphs, "x.jsonl") == ("2019-03-04", "dateline")
+    assert best_date("2019-06-05", paragraphs, "x.jsonl") == ("2019-06-05", "metadata")

@@ -16,7 +16,7 @@ MONTHS = {
 _MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
-MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I)
+MONTH_DAY_YEAR = re.compile(rf"(?:\b|(?<=[a-z])(?=[A-Z])){_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I)
 DAY_MONTH_YEAR = re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I)
 ISO = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})(?:-(?P<day>\d{2}))?(?!\d)")
 NUMERIC_US = re.compile(r"^\s*(?P<month>\d{1,2})[./](?P<day>\d{1,2})[./](?P<year>\d{2}|\d{4})\b")
@@ -85,7 +85,10 @@ def dateline_zone(paragraphs: list[str]) -> str:
     zone = ""
     for paragraph in paragraphs[:4]:
         cuts = [m for m in _DASH.finditer(paragraph[:220]) if m.start() >= 8]
-        head = paragraph[: cuts[-1].end()] if cuts else paragraph[:160]
+        if len(paragraph) < 200:
+            head = paragraph  # a dateline or embargo line standing on its own
+        else:
+            head = paragraph[: cuts[-1].end()] if cuts else paragraph[:160]
         zone = f"{zone} {head}".strip()
         if len(paragraph) >= 200:
             break
@@ -120,9 +123,20 @@ def best_date(meta: str, paragraphs: list[str], path: str, prefer_dateline: bool
     """The publication date and where it came from (``metadata``, ``dateline`` or ``path``)."""
     structured = parse_date(meta) if meta else ""
     printed = dateline_date(paragraphs)
+    if structured and printed and _days_before(printed, structured) in range(0, 4):
+        # A date printed atop the release a day or three before the export's own date is the publication
+        # date as published; the export's date is when it was posted or scraped.
+        return printed, "dateline"
     if structured and not (prefer_dateline and printed):
         return structured, "metadata"
     if printed:
         return printed, "dateline"
     from_path = path_date(path)
     return (from_path, "path") if from_path else ("", "")
+
+
+def _days_before(earlier: str, later: str) -> int:
+    """How many days ``earlier`` falls before ``later`` (both full dates), or -1 when either is partial."""
+    if len(earlier) != 10 or len(later) != 10:
+        return -1
+    return (Date.fromisoformat(later) - Date.fromisoformat(earlier)).days
