@@ -123,7 +123,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         home = IndexHome(Path(tmp) / "index")
         started = time.perf_counter()
-        run_index([samples], home, rebuild=True)
+        summary = run_index([samples], home, rebuild=True)
+        for source, reason in summary.skipped:
+            print(f"skipped {source}: {reason}", file=sys.stderr)
         elapsed = time.perf_counter() - started
         reader = IndexReader(home)
         by_key: dict[str, dict] = {}

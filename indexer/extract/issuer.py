@@ -95,9 +95,13 @@ def organisation_from_contact(paragraphs: list[str]) -> str:
 
 
 def organisation_from_text(paragraphs: list[str], lead: str = "", title: str = "") -> str:
-    """The issuer a wire release names itself: "About X", the headline's or lead's subject, a contact
+    """The issuer a wire release names itself, most explicit first: the lead sentence's subject ("X, a
+    maker of …" / "X today announced …"), the first "About X" section, the headline's subject, a contact
     block, then "SOURCE X"."""
-    for paragraph in reversed(paragraphs):
+    from_lead = organisation_from_lead(lead) if lead else ""
+    if from_lead:
+        return from_lead
+    for paragraph in paragraphs:
         m = _ABOUT.match(paragraph.strip())
         if m:
             name = _about_name(m.group(1))
@@ -106,9 +110,6 @@ def organisation_from_text(paragraphs: list[str], lead: str = "", title: str = "
     from_title = organisation_from_headline(title) if title else ""
     if from_title:
         return from_title
-    from_lead = organisation_from_lead(lead) if lead else ""
-    if from_lead:
-        return from_lead
     from_contact = organisation_from_contact(paragraphs)
     if from_contact:
         return from_contact
