@@ -19,6 +19,30 @@ from archive.schema import FACET_FIELDS, display_facet_value
 
 TABLES_FILE = "facets.npz"
 TERMS_FILE = "facet-terms.json"
+TABLES_VERSION = 2
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+
+
+def person_key(name: str) -> str:
+    """``Loretta E. Lynch``, ``Loretta Lynch`` and ``Lynch, Loretta`` share one key; ``Jane`` and ``John`` do not."""
+    tokens = [t.strip(".").lower() for t in name.replace(",", " ").split()]
+    tokens = [t for t in tokens if t and t not in _SUFFIXES]
+    if len(tokens) < 2:
+        return name.lower()
+    return f"{tokens[0]}|{tokens[-1]}"
+
+
+def _merge_variants(values: list[str], docs: list[np.ndarray]) -> tuple[list[str], list[np.ndarray]]:
+    """One facet value per person across the archive: variants merge under the most frequent spelling."""
+    groups: dict[str, list[int]] = {}
+    for i, value in enumerate(values):
+        groups.setdefault(person_key(value), []).append(i)
+    merged_values, merged_docs = [], []
+    for members in groups.values():
+        best = max(members, key=lambda i: (len(docs[i]), -i))
+        merged_values.append(values[best])
+        merged_docs.append(np.unique(np.concatenate([docs[i] for i in members])) if len(members) > 1 else docs[best])
+    return merged_values, merged_docs
 
 
 @dataclass
@@ -31,6 +55,11 @@ class FacetTable:
 
     def __post_init__(self) -> None:
         self._index = {v: i for i, v in enumerate(self.values)}
+        self._folded = {v.casefold(): v for v in self.values}
+
+    def spelling(self, value: str) -> str | None:
+        """The facet's own spelling of ``value`` (matched without regard to case), or None."""
+        return self._folded.get(value.casefold())
 
     def value_ids(self, values: list[str]) -> np.ndarray:
         return np.array([self._index[v] for v in values if v in self._index], dtype=np.int64)
@@ -90,6 +119,8 @@ class FacetTables:
                 ids = np.fromiter(reader.postings(field, term).all_ids(), dtype=np.int64)
                 values.append(display_facet_value(term.decode("utf-8")))
                 docs.append(ids)
+            if facet == "speaker":
+                values, docs = _merge_variants(values, docs)
             pair_doc = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
             pair_value = np.repeat(np.arange(len(values), dtype=np.int64), [len(d) for d in docs])
             keep = live[pair_doc] if len(pair_doc) else np.zeros(0, dtype=bool)
@@ -99,7 +130,8 @@ class FacetTables:
         return cls(tables, day, live, leader)
 
     def save(self, gen: Path) -> None:
-        arrays: dict[str, np.ndarray] = {"day": self.day, "live": self.live, "leader": self.leader}
+        arrays: dict[str, np.ndarray] = {"day": self.day, "live": self.live, "leader": self.leader,
+                                         "version": np.array([TABLES_VERSION])}
         for name, table in self.tables.items():
             arrays[f"{name}.doc"] = table.pair_doc
             arrays[f"{name}.value"] = table.pair_value
@@ -116,6 +148,8 @@ class FacetTables:
         try:
             terms = json.loads((gen / TERMS_FILE).read_text(encoding="utf-8"))
             with np.load(gen / TABLES_FILE) as data:
+                if "version" not in data or int(data["version"][0]) != TABLES_VERSION:
+                    return None  # built by an older release of the archive: rebuild in memory
                 tables = {
                     name: FacetTable(values, data[f"{name}.doc"], data[f"{name}.value"])
                     for name, values in terms.items()

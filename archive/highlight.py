@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
-from whoosh.lang.porter import stem
+from whoosh.lang.porter import stem as _porter_stem
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 WINDOW = 260
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    return _porter_stem(word)
 
 
 def _matches(text: str, terms: set[str]) -> list[tuple[int, int]]:

@@ -7,7 +7,9 @@ facet tables; Whoosh only finds the documents matching the text query.
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -107,6 +109,30 @@ def _bool_mask(docnums: Any, size: int) -> np.ndarray:
     return mask
 
 
+_MATCH_CACHE: OrderedDict[tuple[int, str], np.ndarray] = OrderedDict()
+_MATCH_CACHE_SIZE = 64
+_MATCH_LOCK = threading.Lock()
+
+
+def _matching(reader: IndexReader, parsed: ParsedQuery) -> np.ndarray:
+    """The live documents matching the text query, remembered per generation: clicking facets, paging and
+    re-sorting repeat the same query text, and only the first pass pays Whoosh's cost."""
+    tables = reader.tables
+    key = (id(tables), repr(parsed.whoosh))
+    with _MATCH_LOCK:
+        cached = _MATCH_CACHE.get(key)
+        if cached is not None:
+            _MATCH_CACHE.move_to_end(key)
+            return cached
+    mask = _bool_mask(reader.searcher.docs_for_query(parsed.whoosh), tables.size) & tables.live
+    mask.setflags(write=False)
+    with _MATCH_LOCK:
+        _MATCH_CACHE[key] = mask
+        while len(_MATCH_CACHE) > _MATCH_CACHE_SIZE:
+            _MATCH_CACHE.popitem(last=False)
+    return mask
+
+
 def _date_mask(tables: FacetTables, date_from: str, date_to: str) -> np.ndarray | None:
     low = day_bounds(date_from) if date_from else None
     high = day_bounds(date_to) if date_to else None
@@ -197,7 +223,7 @@ def _masks(reader: IndexReader, request: SearchRequest, parsed: ParsedQuery) -> 
     if parsed.is_empty:
         base = tables.live.copy()
     else:
-        base = _bool_mask(reader.searcher.docs_for_query(parsed.whoosh), size) & tables.live
+        base = _matching(reader, parsed).copy()
     date_mask = _date_mask(tables, request.date_from, request.date_to)
     if date_mask is not None:
         base &= date_mask
@@ -206,7 +232,21 @@ def _masks(reader: IndexReader, request: SearchRequest, parsed: ParsedQuery) -> 
         for name, values in request.filters.items()
         if values and name in tables.tables
     }
+    for name, values in parsed.facet_filters.items():
+        # A field clause of the query narrows like a filter of its own, and counts stay honest: the
+        # facet is still counted without its own (URL) filter, but never without the query.
+        base &= tables.tables[name].docs_with_any(values, size)
     return base, masks, date_mask
+
+
+def _parse(reader: IndexReader, request: SearchRequest) -> ParsedQuery:
+    tables = reader.tables
+
+    def resolve(field: str, value: str) -> str | None:
+        table = tables.tables.get(field)
+        return table.spelling(value) if table is not None else None
+
+    return parse_query(request.q, resolve)
 
 
 def _ordered(reader: IndexReader, parsed: ParsedQuery, sort: str, hits_mask: np.ndarray, filtered: bool,
@@ -216,7 +256,9 @@ def _ordered(reader: IndexReader, parsed: ParsedQuery, sort: str, hits_mask: np.
         docset = set(np.flatnonzero(hits_mask).tolist()) if filtered else None
         mask = None if filtered else (reader.tables.folded or None)
         results = reader.searcher.search(parsed.whoosh, limit=stop, filter=docset, mask=mask)
-        return [(hit.docnum, float(hit.score)) for hit in list(results)[start:stop]]
+        # ``top_n`` holds (score, docnum) of the best ``stop`` hits; asking ``len(results)`` would count
+        # every match a second time.
+        return [(docnum, float(score)) for score, docnum in results.top_n[start:stop]]
     docs = np.flatnonzero(hits_mask)
     days = reader.tables.day[docs]
     order = np.lexsort((docs, days)) if sort == "oldest" else np.lexsort((docs, -days))
@@ -227,7 +269,7 @@ def search(reader: IndexReader, request: SearchRequest) -> SearchResult:
     """Run one search: hits for the page, facet counts, the date histogram and a spelling suggestion."""
     started = time.perf_counter()
     tables = reader.tables
-    parsed = parse_query(request.q)
+    parsed = _parse(reader, request)
     base, masks, date_mask = _masks(reader, request, parsed)
     hits_mask = base.copy()
     for mask in masks.values():
@@ -255,7 +297,7 @@ def search(reader: IndexReader, request: SearchRequest) -> SearchResult:
 
 def matching_releases(reader: IndexReader, request: SearchRequest, limit: int | None = None) -> Iterator[Release]:
     """Every release a search finds, in its order, loaded a batch at a time (for feeds and exports)."""
-    parsed = parse_query(request.q)
+    parsed = _parse(reader, request)
     base, masks, date_mask = _masks(reader, request, parsed)
     for mask in masks.values():
         base &= mask
@@ -273,6 +315,11 @@ def _did_you_mean(reader: IndexReader, parsed: ParsedQuery, total: int) -> str:
         return ""
     searcher = reader.searcher
     words = parsed.text.split()
+    analyzer = searcher.schema["text"].analyzer
+    unknown = [w for w in words if w.isalpha() and w not in ("AND", "OR", "NOT")
+               and any(searcher.doc_frequency("text", t.text) == 0 for t in analyzer(w.lower()))]
+    if not unknown:
+        return ""  # every word is in the archive: a spelling suggestion would not find more
     corrector = searcher.corrector("text")
     changed = False
     fixed = []

@@ -208,3 +208,27 @@ def test_copies_of_one_release_fold_into_one_hit_that_lists_them(tmp_path: Path)
         assert len(result.hits[0].copies) == 1
     assert search(reader, SearchRequest()).total == 2
     reader.close()
+
+
+def test_one_speaker_facet_value_per_person_across_releases(tmp_path: Path):
+    folder = tmp_path / "wire"
+    folder.mkdir()
+    for n, (who, day) in enumerate([("Loretta E. Lynch", 2), ("Loretta Lynch", 3), ("Loretta E. Lynch", 4), ("John Lynch", 5)]):
+        (folder / f"r{n}.md").write_text(f'# Release {n}\n\nWASHINGTON, May {day}, 2016 /Wire/ -- "We act," said Attorney General {who}.\n')
+    home = IndexHome(tmp_path / "index")
+    run_index([folder], home, jobs=1)
+    reader = IndexReader(home)
+    speakers = next(f for f in search(reader, SearchRequest()).facets if f.name == "speaker")
+    assert {v.value: v.count for v in speakers.values} == {"Loretta E. Lynch": 3, "John Lynch": 1}
+    assert search(reader, SearchRequest(filters={"speaker": ["Loretta E. Lynch"]})).total == 3
+    reader.close()
+
+
+def test_a_field_clause_naming_a_facet_value_matches_like_the_facet(demo, demo_records):
+    expected = {r["id"] for r in demo_records if "education" in r["topics"]}
+    assert ids_of(demo, q='topic:"education"') == expected
+    assert ids_of(demo, q="topic:Education") == expected
+    both = {r["id"] for r in demo_records if "education" in r["topics"] and "teacher" in " ".join(r["paragraphs"]).lower()}
+    assert ids_of(demo, q="teachers topic:education") == both
+    either = ids_of(demo, q="topic:education OR topic:sport")
+    assert either == {r["id"] for r in demo_records if set(r["topics"]) & {"education", "sport"}}

@@ -1,0 +1,124 @@
+"""Full ingest of the real corpus, end to end, beside two baselines on the same records in the same run.
+
+1. end to end: ``run_index`` over the unpacked corpus (read, parse, extract on all cores, one writer, commit);
+2. raw Whoosh: the same records and schema written by one Whoosh writer with no parsing at all;
+3. tantivy (PyPI ``tantivy``, a benchmark-only extra): the same records, one indexing thread.
+
+The ratio end-to-end / raw Whoosh says how well parsing and extraction hide behind the writer (target ≥ 0.8).
+
+    .venv/bin/python benchmarks/ingest.py [--limit N] [--skip-tantivy]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from archive.model import Release
+from archive.schema import to_document
+from archive.store import IndexHome, IndexReader, IndexWriter
+from benchmarks.common import corpus_paths, folder_size_mib, peak_rss_mib, save
+from indexer.build import run_index
+
+
+def end_to_end(paths: list[Path], workdir: Path) -> tuple[dict, list[dict]]:
+    home = IndexHome(workdir / "e2e")
+    started = time.perf_counter()
+    summary = run_index(paths, home, rebuild=True)
+    seconds = time.perf_counter() - started
+    reader = IndexReader(home)
+    records = [r.to_dict() for r in reader.iter_releases()]
+    reader.close()
+    return {"releases": summary.releases, "seconds": round(seconds, 1), "rate": round(summary.releases / seconds, 1),
+            "skipped": len(summary.skipped), "index_mib": folder_size_mib(home.path), "peak_rss_mib": peak_rss_mib()}, records
+
+
+def raw_whoosh(records: list[dict], workdir: Path) -> dict:
+    gen = workdir / "raw"
+    gen.mkdir()
+    releases = [Release.from_dict(r) for r in records]
+    started = time.perf_counter()
+    writer = IndexWriter(gen)
+    for release in releases:
+        writer._writer.add_document(**to_document(release))  # the bare Whoosh writer: no tables, no manifest
+    writer._writer.commit()
+    seconds = time.perf_counter() - started
+    return {"releases": len(releases), "seconds": round(seconds, 1), "rate": round(len(releases) / seconds, 1),
+            "index_mib": folder_size_mib(gen)}
+
+
+def tantivy_baseline(records: list[dict], workdir: Path) -> dict:
+    import tantivy
+
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    builder.add_text_field("title", stored=False, tokenizer_name="en_stem")
+    builder.add_text_field("text", stored=False, tokenizer_name="en_stem")
+    for facet in ("speaker", "topic", "issuer", "tag", "wire"):
+        builder.add_text_field(facet, stored=False, tokenizer_name="raw")
+    builder.add_integer_field("day", fast=True, indexed=True)
+    builder.add_bytes_field("record", stored=True)
+    schema = builder.build()
+    path = workdir / "tantivy"
+    path.mkdir()
+    index = tantivy.Index(schema, path=str(path))
+    started = time.perf_counter()
+    writer = index.writer(heap_size=256 * 2**20, num_threads=1)
+    for r in records:
+        doc = tantivy.Document()
+        doc.add_text("id", r["id"])
+        doc.add_text("title", r["title"])
+        doc.add_text("text", "\n\n".join(r["paragraphs"]))
+        for s in r["speakers"]:
+            doc.add_text("speaker", s["name"])
+        for t in r["topics"]:
+            doc.add_text("topic", t)
+        doc.add_text("issuer", r["issuer"])
+        for t in r["tags"]:
+            doc.add_text("tag", t)
+        doc.add_text("wire", r["wire"])
+        doc.add_integer("day", int(r["date"].replace("-", "").ljust(8, "0")) if r["date"] else 0)
+        doc.add_bytes("record", json.dumps(r).encode())
+        writer.add_document(doc)
+    writer.commit()
+    writer.wait_merging_threads()
+    seconds = time.perf_counter() - started
+    return {"releases": len(records), "seconds": round(seconds, 1), "rate": round(len(records) / seconds, 1),
+            "index_mib": folder_size_mib(path)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--skip-tantivy", action="store_true")
+    parser.add_argument("--workdir", type=Path, default=None, help="Scratch folder (default: a temporary one).")
+    args = parser.parse_args()
+    paths = corpus_paths()
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="ingest-bench-"))
+    try:
+        e2e, records = end_to_end(paths, workdir)
+        gc.collect()
+        raw = raw_whoosh(records, workdir)
+        tv = None if args.skip_tantivy else tantivy_baseline(records, workdir)
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    report = {"end_to_end": e2e, "raw_whoosh": raw, "tantivy": tv,
+              "ratio_e2e_to_raw_whoosh": round(e2e["rate"] / raw["rate"], 2),
+              "ratio_tantivy_to_e2e": round(tv["rate"] / e2e["rate"], 1) if tv else None}
+    print(f"{'':<14}{'releases':>10}{'seconds':>10}{'per s':>10}{'index MiB':>11}")
+    for name, row in (("end to end", e2e), ("raw Whoosh", raw), ("tantivy 1 thr", tv)):
+        if row:
+            print(f"{name:<14}{row['releases']:>10,}{row['seconds']:>10}{row['rate']:>10}{row['index_mib']:>11}")
+    print(f"end-to-end / raw Whoosh = {report['ratio_e2e_to_raw_whoosh']}; peak RSS {e2e['peak_rss_mib']} MiB; "
+          f"{e2e['skipped']} skipped")
+    print(f"saved {save('ingest', report)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
