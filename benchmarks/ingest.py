@@ -6,7 +6,7 @@
 
 The ratio end-to-end / raw Whoosh says how well parsing and extraction hide behind the writer (target ≥ 0.8).
 
-    .venv/bin/python benchmarks/ingest.py [--limit N] [--skip-tantivy]
+    .venv/bin/python -m benchmarks.ingest [--limit N] [--skip-tantivy]
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ the same ``search()`` the web uses — facets, date histogram and highlighted pa
 freshly opened reader) and warm, and checks that every facet count equals the hits its filter then returns
 for random query/filter pairs.
 
-    .venv/bin/python benchmarks/query.py --index var/full [--queries 200] [--checks 100] [--json out.json]
+    .venv/bin/python -m benchmarks.query --index var/full [--queries 200] [--checks 100] [--json out.json]
 """
 
 from __future__ import annotations

@@ -24,19 +24,27 @@ needs_shared = pytest.mark.skipif(
 )
 
 
+def _indexed(factory: pytest.TempPathFactory, name: str, paths: list[Path], jobs: int | None) -> IndexHome:
+    home = IndexHome(factory.mktemp(name) / "index")
+    run_index(paths, home, jobs=jobs)
+    return home
+
+
+def _open(home: IndexHome) -> Iterator[IndexReader]:
+    reader = IndexReader(home)
+    yield reader
+    reader.close()
+
+
 @pytest.fixture(scope="session")
 def demo_home(tmp_path_factory: pytest.TempPathFactory) -> IndexHome:
     """The project's own demo corpus, indexed once for the whole session."""
-    home = IndexHome(tmp_path_factory.mktemp("demo") / "index")
-    run_index([CORPUS], home, jobs=1)
-    return home
+    return _indexed(tmp_path_factory, "demo", [CORPUS], jobs=1)
 
 
 @pytest.fixture(scope="session")
 def demo(demo_home: IndexHome) -> Iterator[IndexReader]:
-    reader = IndexReader(demo_home)
-    yield reader
-    reader.close()
+    yield from _open(demo_home)
 
 
 @pytest.fixture(scope="session")
@@ -48,16 +56,12 @@ def demo_records(demo: IndexReader) -> list[dict]:
 def samples_home(tmp_path_factory: pytest.TempPathFactory) -> IndexHome:
     if not SAMPLES.is_dir():
         pytest.skip("../shared/corpus/samples is absent (real releases are only on developer and CI machines)")
-    home = IndexHome(tmp_path_factory.mktemp("samples") / "index")
-    run_index([SAMPLES], home)
-    return home
+    return _indexed(tmp_path_factory, "samples", [SAMPLES], jobs=None)
 
 
 @pytest.fixture(scope="session")
 def samples(samples_home: IndexHome) -> Iterator[IndexReader]:
-    reader = IndexReader(samples_home)
-    yield reader
-    reader.close()
+    yield from _open(samples_home)
 
 
 @pytest.fixture(scope="session")

@@ -26,20 +26,20 @@ def folder(tmp_path: Path) -> Path:
     return target
 
 
-def ids(home: IndexHome) -> set[str]:
+def releases(home: IndexHome) -> list:
     reader = IndexReader(home)
     try:
-        return {r.id for r in reader.iter_releases()}
+        return list(reader.iter_releases())
     finally:
         reader.close()
+
+
+def ids(home: IndexHome) -> set[str]:
+    return {r.id for r in releases(home)}
 
 
 def titles(home: IndexHome) -> set[str]:
-    reader = IndexReader(home)
-    try:
-        return {r.title for r in reader.iter_releases()}
-    finally:
-        reader.close()
+    return {r.title for r in releases(home)}
 
 
 def test_second_run_over_an_unchanged_folder_changes_nothing(folder: Path, tmp_path: Path):
@@ -90,9 +90,7 @@ def test_renamed_file_moves_its_release(folder: Path, tmp_path: Path):
     old.rename(old.with_name("renamed-ferry.txt"))
     summary = run_index([folder], home, jobs=1)
     assert (summary.added, summary.removed) == (1, 1)
-    reader = IndexReader(home)
-    sources = {r.source for r in reader.iter_releases() if "Ferries" in r.title}
-    reader.close()
+    sources = {r.source for r in releases(home) if "Ferries" in r.title}
     assert sources == {"releases/wire/prnewswire/renamed-ferry.txt"}
 
 

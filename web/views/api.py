@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, redirect, request, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
 
 from archive.search import search
 from web.openapi import openapi_document
 from web.params import request_from_args
-from web.views.common import alias_for, find_release, reader
+from web.views.common import reader, release_or_redirect
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -20,12 +20,9 @@ def api_search() -> Response:
 
 @bp.get("/releases/<release_id>")
 def api_release(release_id: str) -> Response:
-    found = find_release(release_id)
-    if found is None:
-        target = alias_for(release_id)
-        if target:
-            return redirect(url_for("api.api_release", release_id=target), code=301)  # type: ignore[return-value]
-        abort(404)
+    found = release_or_redirect(release_id, "api.api_release")
+    if isinstance(found, Response):
+        return found
     data = found.to_dict()
     data["permalink"] = url_for("pages.release", release_id=found.id, _external=True)
     return jsonify(data)

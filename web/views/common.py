@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import Response, abort, current_app, redirect, url_for
 
 from archive.ids import is_valid_id
 from archive.model import Release
@@ -29,3 +29,14 @@ def alias_for(release_id: str) -> str | None:
 
 def release_url(release_id: str, external: bool = False) -> str:
     return url_for("pages.release", release_id=release_id, _external=external)
+
+
+def release_or_redirect(release_id: str, endpoint: str) -> Release | Response:
+    """The release, or a permanent redirect to the id it moved to, or a 404."""
+    found = find_release(release_id)
+    if found is not None:
+        return found
+    target = alias_for(release_id)
+    if target:
+        return redirect(url_for(endpoint, release_id=target), code=301)  # type: ignore[return-value]
+    abort(404)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 
 from archive.search import search
 from web.params import describe, request_from_args, to_query, toggle
-from web.views.common import alias_for, find_release, reader
+from web.views.common import reader, release_or_redirect
 
 bp = Blueprint("pages", __name__)
 
@@ -55,16 +55,12 @@ def search_page() -> Response | str:
 
 @bp.get("/releases/<release_id>")
 def release(release_id: str) -> Response | str:
-    found = find_release(release_id)
-    if found is None:
-        target = alias_for(release_id)
-        if target:
-            return redirect(url_for("pages.release", release_id=target), code=301)  # type: ignore[return-value]
-        abort(404)
     from web.views.citations import citation_context
 
-    related = _related(found)
-    return render_template("release.html", release=found, related=related, **citation_context(found))
+    found = release_or_redirect(release_id, "pages.release")
+    if isinstance(found, Response):
+        return found
+    return render_template("release.html", release=found, related=_related(found), **citation_context(found))
 
 
 def _related(release):  # type: ignore[no-untyped-def]
