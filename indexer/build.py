@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -26,7 +28,16 @@ from indexer.sources.jsonfile import load_mapping
 from indexer.sources.registry import kind_of
 
 EXTRACTOR_VERSION = 4
+PER_FILE_SECONDS = 30
 Progress = Callable[[int, int], None]
+
+
+class _TooSlow(Exception):
+    pass
+
+
+def _too_slow(signum: int, frame: Any) -> None:
+    raise _TooSlow()
 
 
 @dataclass
@@ -122,6 +133,10 @@ def _parse_job(job: tuple[str, str, str, str]) -> dict[str, Any]:
     if data_hash == old_hash:
         result["same"] = True
         return result
+    alarm = threading.current_thread() is threading.main_thread()
+    if alarm:  # a pathological file must not hang the run: each file gets PER_FILE_SECONDS
+        signal.signal(signal.SIGALRM, _too_slow)
+        signal.setitimer(signal.ITIMER_REAL, PER_FILE_SECONDS)
     try:
         mapping = load_mapping(Path(root))
         wire_hint = _wire_from_path(source)
@@ -137,8 +152,14 @@ def _parse_job(job: tuple[str, str, str, str]) -> dict[str, Any]:
         result["error"] = str(exc)
     except RecursionError:
         result["error"] = "nesting too deep to parse"
+    except _TooSlow:
+        result["error"] = f"took longer than {PER_FILE_SECONDS} s to parse"
+        result["releases"] = []
     except Exception as exc:  # one bad file must never stop the run; say what happened
         result["error"] = f"could not be parsed ({type(exc).__name__}: {exc})"
+    finally:
+        if alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
     return result
 
 

@@ -184,7 +184,9 @@ def _drop_boilerplate(soup: BeautifulSoup) -> None:
     for el in soup.find_all(_DROP_TAGS):
         el.decompose()
     for el in soup.find_all(True):
-        if el.decomposed or el.name in ("html", "body", "main", "article"):
+        # Read the flag from the instance: bs4's ``decomposed`` property falls through to ``Tag.__getattr__``,
+        # which searches the element's whole subtree (quadratic on deeply nested pages).
+        if el.__dict__.get("_decomposed") or el.name in ("html", "body", "main", "article"):
             continue
         if _is_boilerplate(el):
             el.decompose()
