@@ -37,7 +37,7 @@ class ParsedQuery:
         found: set[str] = set()
         try:
             for fieldname, text in self.whoosh.iter_all_terms():
-                if fieldname in ("text", "title") and isinstance(text, (str, bytes)):
+                if fieldname in ("text", "title", "exact") and isinstance(text, (str, bytes)):
                     found.add(text.decode("utf-8") if isinstance(text, bytes) else text)
         except Exception:
             pass
@@ -79,6 +79,8 @@ def day_bounds(value: str) -> tuple[int, int] | None:
     return base + numbers[2], base + numbers[2]
 
 
+# A quoted phrase with no field in front: matched word for word (no stemming) in title and text.
+_EXACT_PHRASE = re.compile(r'(^|[\s(+-])"([^"]+)"')
 _FIELD_VALUE = re.compile(r'(?<![\w-])(speaker|topic|issuer|tag|wire):(?:"([^"]+)"|([^\s()"]+))')
 _NOT_CONJUNCTIVE = re.compile(r'\b(?:OR|NOT)\b|(?:^|\s)-\S|[()]')
 
@@ -113,6 +115,7 @@ def parse_query(text: str, resolve: Any = None) -> ParsedQuery:
         ignored.append(f"everything after the first {MAX_QUERY} characters")
     raw = raw.replace("\x00", " ")
     raw, facet_filters = split_facet_clauses(raw, resolve) if resolve else (raw, {})
+    raw = _EXACT_PHRASE.sub(lambda m: f'{m.group(1)}exact:"{m.group(2)}"', raw) if raw.count('"') % 2 == 0 else raw
 
     def date_sub(m: re.Match[str]) -> str:
         start, end = day_bounds(m.group(1)), day_bounds(m.group(2) or m.group(1))

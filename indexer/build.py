@@ -27,7 +27,7 @@ from indexer.sources import SkipFile, parse_file
 from indexer.sources.jsonfile import load_mapping
 from indexer.sources.registry import kind_of
 
-EXTRACTOR_VERSION = 4
+EXTRACTOR_VERSION = 5
 PER_FILE_SECONDS = 30
 Progress = Callable[[int, int], None]
 

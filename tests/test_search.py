@@ -232,3 +232,19 @@ def test_a_field_clause_naming_a_facet_value_matches_like_the_facet(demo, demo_r
     assert ids_of(demo, q="teachers topic:education") == both
     either = ids_of(demo, q="topic:education OR topic:sport")
     assert either == {r["id"] for r in demo_records if set(r["topics"]) & {"education", "sport"}}
+
+
+def test_quoted_phrases_match_exactly_while_bare_words_are_stemmed(tmp_path: Path):
+    folder = tmp_path / "wire"
+    folder.mkdir()
+    (folder / "a.md").write_text("# A\n\nTESSALY, May 2, 2024 /Wire/ -- The council defended voting rights today.\n")
+    (folder / "b.md").write_text("# B\n\nTESSALY, May 3, 2024 /Wire/ -- The council defended the voting right of members.\n")
+    home = IndexHome(tmp_path / "index")
+    run_index([folder], home, jobs=1)
+    reader = IndexReader(home)
+    assert search(reader, SearchRequest(q="voting right")).total == 2
+    assert search(reader, SearchRequest(q='"voting rights"')).total == 1
+    assert search(reader, SearchRequest(q='"voting right"')).total == 1
+    hit = search(reader, SearchRequest(q='"voting rights"')).hits[0]
+    assert "<mark>voting</mark> <mark>rights</mark>" in " ".join(hit.passages)
+    reader.close()
