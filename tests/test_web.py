@@ -37,6 +37,7 @@ def test_search_page_lists_hits_facets_histogram_and_links_its_twins(live_server
     assert 'rel="search" type="application/opensearchdescription+xml"' in body
     assert 'type="application/atom+xml"' in body
     assert "'unsafe-inline'" not in headers["Content-Security-Policy"]
+    assert headers["Link"] == '</api/search?q=water>; rel="alternate"; type="application/json"'
 
 
 def test_release_page_has_anchored_paragraphs_speakers_and_citation_meta(live_server, demo_records):
@@ -47,6 +48,7 @@ def test_release_page_has_anchored_paragraphs_speakers_and_citation_meta(live_se
     assert "Ada Whitcombe" in body and "Tobias Fenn" in body
     assert '<meta name="citation_title" content="Governor Whitcombe Signs Rural Broadband Act">' in body
     assert '<meta name="citation_date" content="2024/11/07">' in body
+    assert get(f"{live_server}/releases/{record['id']}")[1]["Link"] == f'</api/releases/{record["id"]}>; rel="alternate"; type="application/json"'
 
 
 def test_api_search_returns_the_same_result_as_the_page(live_server, demo_records):

@@ -44,13 +44,21 @@ def search_page() -> Response | str:
     if req.date_from or req.date_to:
         chips.append(("date", f"{req.date_from or '…'} – {req.date_to or '…'}", "?" + to_query(req, **{"from": None, "to": None, "page": None})))
     query_string = to_query(req, page=None)
-    return render_template(
+    html = render_template(
         "search.html", req=req, result=result, chips=chips, bars=_histogram_bars(result, req),
         toggle=lambda f, v: "?" + toggle(req, f, v), page_link=lambda n: "?" + to_query(req, page=n if n > 1 else None),
         sort_link=lambda s: "?" + to_query(req, sort=s if s != "relevance" else None, page=None),
         query_string=query_string, description=describe(req),
         indexed_at=reader().manifest.get("indexed_at"),
     )
+    return _with_json_twin(html, url_for("api.api_search") + "?" + to_query(req))
+
+
+def _with_json_twin(html: str, api_url: str) -> Response:
+    """Every page names its JSON twin in a ``Link`` header (and in a ``<link rel="alternate">``)."""
+    response = Response(html, mimetype="text/html")
+    response.headers["Link"] = f'<{api_url}>; rel="alternate"; type="application/json"'
+    return response
 
 
 @bp.get("/releases/<release_id>")
@@ -60,7 +68,8 @@ def release(release_id: str) -> Response | str:
     found = release_or_redirect(release_id, "pages.release")
     if isinstance(found, Response):
         return found
-    return render_template("release.html", release=found, related=_related(found), **citation_context(found))
+    html = render_template("release.html", release=found, related=_related(found), **citation_context(found))
+    return _with_json_twin(html, url_for("api.api_release", release_id=found.id))
 
 
 def _related(release):  # type: ignore[no-untyped-def]
