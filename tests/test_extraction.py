@@ -188,3 +188,10 @@ def test_printed_header_date_just_before_the_export_date_wins():
     paragraphs = ["For Immediate Release Contact: Jo SmithMarch 4, 2019 555.0100 Senator Ames released a statement."]
     assert best_date("2019-03-05", paragraphs, "x.jsonl") == ("2019-03-04", "dateline")
     assert best_date("2019-06-05", paragraphs, "x.jsonl") == ("2019-06-05", "metadata")
+
+
+def test_issuer_by_salience_when_nothing_more_explicit_is_said():
+    paragraphs = ["As markets mature, Lumora Chain (LMC) stands out among tokens.",
+                  "Lumora Chain (LMC) offers staking. Analysts say Lumora Chain is growing.",
+                  "Bitcoin (BTC) rose too."]
+    assert organisation_from_text(paragraphs) == "Lumora Chain (LMC)"

@@ -116,7 +116,25 @@ def organisation_from_text(paragraphs: list[str], lead: str = "", title: str = "
     m = _SOURCE.search("\n".join(paragraphs[-5:]))
     if m:
         return clean_space(m.group(1)).strip(" .")
-    return ""
+    return organisation_by_salience(paragraphs)
+
+
+_NAME_WITH_ABBREVIATION = re.compile(r"\b((?:[A-Z][\w.&'\u2019-]*\s+){0,4}[A-Z][\w.&'\u2019-]*)\s+\(([A-Z0-9]{2,6})\)")
+
+
+def organisation_by_salience(paragraphs: list[str]) -> str:
+    """The organisation a release keeps naming with its abbreviation — ``Option2Trade (O2T)`` — when the
+    release says nothing more explicit about who issued it."""
+    counts: dict[str, int] = {}
+    text = " ".join(paragraphs)
+    for m in _NAME_WITH_ABBREVIATION.finditer(text):
+        name = re.sub(r"^(?:The|At|In|With|As|And)\s+", "", m.group(1))
+        counts[f"{name} ({m.group(2)})"] = counts.get(f"{name} ({m.group(2)})", 0) + 1
+    if not counts:
+        return ""
+    best, n = max(counts.items(), key=lambda kv: kv[1])
+    mentions = len(re.findall(re.escape(best.split(" (")[0]), text))
+    return best if mentions >= 3 else ""
 
 
 _STARTERS = {"founded", "established", "headquartered", "based", "since", "the", "with", "for", "as", "at", "our",
