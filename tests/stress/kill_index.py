@@ -48,6 +48,22 @@ def snapshot(home: IndexHome) -> set[str]:
         reader.close()
 
 
+def phase(home: IndexHome, started: float) -> str:
+    """Where a run stands, read from what it has written so far."""
+    current = home.current()
+    newest = max(home.generations(), default=None)
+    if newest is None or newest == current or newest.stat().st_mtime < started:
+        return "scanning or parsing"
+    names = {p.name: p.stat().st_mtime for p in newest.iterdir()}
+    if names.get("manifest.json", 0) >= started:
+        return "publishing"
+    if names.get("facets.npz", 0) >= started:
+        return "writing the manifest"
+    if any(n.endswith(".toc") and t >= started for n, t in names.items()):
+        return "committing"
+    return "writing"
+
+
 def run(args: list[str], index: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen([sys.executable, "-m", "archive.cli", "index", *args, "--index", str(index), "--json"],
@@ -72,17 +88,19 @@ def main() -> int:
     for n in range(args.kills):
         mode = rng.choice(["incremental", "rebuild"])
         targets = paths[: rng.randint(1, len(paths))]
+        started = time.time()
         proc = run(targets + (["--rebuild"] if mode == "rebuild" else []), args.index)
         delay = rng.uniform(0.5, args.max_delay)
         time.sleep(delay)
         finished = proc.poll() is not None
+        where = "finished" if finished else phase(home, started)
         if not finished:
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         now = snapshot(home)
         lost = held - now if mode == "incremental" or not finished else set()
         ok = not lost
-        results.append({"round": n + 1, "mode": mode, "sources": len(targets), "delay_s": round(delay, 1),
+        results.append({"round": n + 1, "mode": mode, "sources": len(targets), "delay_s": round(delay, 1), "phase": where,
                         "killed": not finished, "before": len(held), "after": len(now), "lost": len(lost), "ok": ok})
         print(json.dumps(results[-1]), flush=True)
         held = now if not lost else held
@@ -92,7 +110,10 @@ def main() -> int:
     total = snapshot(home)
     survived = sum(r["ok"] for r in results if r["killed"])
     killed = sum(r["killed"] for r in results)
-    print(f"kills survived {survived}/{killed}; final run exit {final.returncode}, "
+    phases: dict[str, int] = {}
+    for r in results:
+        phases[r["phase"]] = phases.get(r["phase"], 0) + 1
+    print(f"kills survived {survived}/{killed}; phases {phases}; final run exit {final.returncode}, "
           f"{summary.get('releases')} releases, {len(total)} verified")
     return 0 if survived == killed and final.returncode == 0 else 1
 
