@@ -1,0 +1,112 @@
+"""Synthetic releases shaped like the real corpus, for ingest and query figures at 100k and 1M.
+
+Lengths, vocabulary (word frequencies), speakers, topics, issuers, tags and dates are sampled from an existing
+real index, then written as JSONL files (10,000 releases a file) that the real indexer reads end to end.
+
+    .venv/bin/python -m benchmarks.scale generate --from-index var/full --count 100000 --out /tmp/scale-100k
+    .venv/bin/python -m benchmarks.scale run --from-index var/full --count 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import shutil
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from archive.store import IndexHome, IndexReader
+from benchmarks.common import folder_size_mib, peak_rss_mib, save
+
+PER_FILE = 10_000
+
+
+class Shape:
+    """What real releases look like, as distributions to sample from."""
+
+    def __init__(self, reader: IndexReader, sample: int, rng: random.Random) -> None:
+        live = [int(d) for d in reader.tables.live.nonzero()[0]]
+        releases = [reader.release_at(d) for d in rng.sample(live, min(sample, len(live)))]
+        words: Counter[str] = Counter()
+        for r in releases:
+            words.update(re.findall(r"[A-Za-z']+|[0-9]+", " ".join(r.paragraphs)))
+        self.vocabulary = list(words)
+        self.weights = list(words.values())
+        self.paragraph_counts = [len(r.paragraphs) for r in releases]
+        self.paragraph_lengths = [len(p.split()) for r in releases for p in r.paragraphs]
+        self.title_lengths = [len(r.title.split()) for r in releases]
+        self.speakers = [[(s.name, s.title) for s in r.speakers] for r in releases]
+        self.topics = [r.topics for r in releases]
+        self.issuers = [r.issuer for r in releases]
+        self.tags = [r.tags for r in releases]
+        self.dates = [r.date for r in releases if r.date]
+
+    def release(self, n: int, rng: random.Random) -> dict:
+        def words(k: int) -> str:
+            return " ".join(rng.choices(self.vocabulary, self.weights, k=k))
+
+        paragraphs = [words(max(3, rng.choice(self.paragraph_lengths))) + "." for _ in range(rng.choice(self.paragraph_counts))]
+        speakers = rng.choice(self.speakers)
+        for i, (name, title) in enumerate(speakers):
+            if paragraphs and i < len(paragraphs):
+                paragraphs[i] = f'"{words(12)}," said {name}, {title or "spokesperson"}. ' + paragraphs[i]
+        return {
+            "url": f"https://synthetic.example/releases/{n}", "title": words(rng.choice(self.title_lengths)).title(),
+            "date": rng.choice(self.dates), "issuer": rng.choice(self.issuers), "tags": rng.choice(self.tags),
+            "text": "\n".join(paragraphs),
+        }
+
+
+def generate(reader: IndexReader, count: int, out: Path, seed: int = 1) -> None:
+    rng = random.Random(seed)
+    shape = Shape(reader, 3000, rng)
+    out.mkdir(parents=True, exist_ok=True)
+    for start in range(0, count, PER_FILE):
+        with open(out / f"synthetic-{start // PER_FILE:05d}.jsonl", "w", encoding="utf-8") as fh:
+            for n in range(start, min(start + PER_FILE, count)):
+                fh.write(json.dumps(shape.release(n, rng)) + "\n")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["generate", "run"])
+    parser.add_argument("--from-index", type=Path, default=Path("var/full"))
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+    reader = IndexReader(IndexHome(args.from_index))
+    out = args.out or Path(f"/tmp/scale-{args.count}")
+    started = time.perf_counter()
+    generate(reader, args.count, out)
+    print(f"generated {args.count:,} synthetic releases in {out} ({time.perf_counter() - started:.0f} s)")
+    reader.close()
+    if args.command == "generate":
+        return 0
+    from benchmarks.query import check_counts, draw_queries, summary, timed
+    from indexer.build import run_index
+
+    home = IndexHome(out.parent / f"{out.name}-index")
+    shutil.rmtree(home.path, ignore_errors=True)
+    started = time.perf_counter()
+    result = run_index([out], home, rebuild=True)
+    seconds = time.perf_counter() - started
+    reader = IndexReader(home)
+    rng = random.Random(2)
+    queries = draw_queries(reader, 200, rng)
+    cold = timed(reader, queries)
+    warm = timed(reader, queries)
+    checked, wrong = check_counts(reader, queries, 50, rng)
+    report = {"count": args.count, "ingest_seconds": round(seconds, 1), "ingest_rate": round(result.releases / seconds, 1),
+              "index_mib": folder_size_mib(home.path), "peak_rss_mib": peak_rss_mib(),
+              "query_cold": summary(cold), "query_warm": summary(warm), "count_checks": checked, "count_mismatches": len(wrong)}
+    print(json.dumps(report, indent=2))
+    print(f"saved {save(f'scale-{args.count}', report)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
