@@ -124,7 +124,9 @@ def _matching(reader: IndexReader, parsed: ParsedQuery) -> np.ndarray:
         if cached is not None:
             _MATCH_CACHE.move_to_end(key)
             return cached
-    mask = _bool_mask(reader.searcher.docs_for_query(parsed.whoosh), tables.size) & tables.live
+    with reader.lock:
+        docnums = np.fromiter(reader.searcher.docs_for_query(parsed.whoosh), dtype=np.int64)
+    mask = _bool_mask(docnums, tables.size) & tables.live
     mask.setflags(write=False)
     with _MATCH_LOCK:
         _MATCH_CACHE[key] = mask
@@ -255,10 +257,11 @@ def _ordered(reader: IndexReader, parsed: ParsedQuery, sort: str, hits_mask: np.
     if sort == "relevance" and not parsed.is_empty:
         docset = set(np.flatnonzero(hits_mask).tolist()) if filtered else None
         mask = None if filtered else (reader.tables.folded or None)
-        results = reader.searcher.search(parsed.whoosh, limit=stop, filter=docset, mask=mask)
-        # ``top_n`` holds (score, docnum) of the best ``stop`` hits; asking ``len(results)`` would count
-        # every match a second time.
-        return [(docnum, float(score)) for score, docnum in results.top_n[start:stop]]
+        with reader.lock:
+            results = reader.searcher.search(parsed.whoosh, limit=stop, filter=docset, mask=mask)
+            # ``top_n`` holds (score, docnum) of the best ``stop`` hits; asking ``len(results)`` would count
+            # every match a second time.
+            return [(docnum, float(score)) for score, docnum in results.top_n[start:stop]]
     docs = np.flatnonzero(hits_mask)
     days = reader.tables.day[docs]
     order = np.lexsort((docs, days)) if sort == "oldest" else np.lexsort((docs, -days))
@@ -284,7 +287,7 @@ def search(reader: IndexReader, request: SearchRequest) -> SearchResult:
         chosen = _ordered(reader, parsed, sort, hits_mask, bool(masks) or date_mask is not None, offset, offset + page_size)
     hits = [_hit(reader.release_at(docnum), parsed, request.passages, score) for docnum, score in chosen]
     for hit, (docnum, _score) in zip(hits, chosen, strict=True):
-        hit.copies = [reader.searcher.stored_fields(d)["id"] for d in tables.copies_of(docnum)]
+        hit.copies = [reader.stored_id(d) for d in tables.copies_of(docnum)]
     level, histogram = _histogram(tables, hits_mask, request.date_from, request.date_to)
     facets = _facets(tables, request, base, masks)
     suggestion = _did_you_mean(reader, parsed, total) if total < 3 else ""
@@ -313,7 +316,11 @@ def matching_releases(reader: IndexReader, request: SearchRequest, limit: int | 
 def _did_you_mean(reader: IndexReader, parsed: ParsedQuery, total: int) -> str:
     if parsed.is_empty or not parsed.text:
         return ""
-    searcher = reader.searcher
+    with reader.lock:
+        return _suggest(reader.searcher, parsed, total)
+
+
+def _suggest(searcher: Any, parsed: ParsedQuery, total: int) -> str:
     words = parsed.text.split()
     analyzer = searcher.schema["text"].analyzer
     unknown = [w for w in words if w.isalpha() and w not in ("AND", "OR", "NOT")

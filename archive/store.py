@@ -180,36 +180,31 @@ class IndexWriter:
 
 
 class _Generation:
-    """One opened generation: its Whoosh index, facet tables, and one searcher per thread."""
+    """One opened generation: its Whoosh searcher and facet tables."""
 
     def __init__(self, path: Path) -> None:
         from archive.facets import FacetTables
 
         self.path = path
         self.index = whoosh_index.open_dir(str(path))
-        self._local = threading.local()
-        self.tables = FacetTables.load(path) or FacetTables.build(self.searcher().reader())
+        self.searcher = self.index.searcher()
+        self.tables = FacetTables.load(path) or FacetTables.build(self.searcher.reader())
         self.manifest: dict[str, Any] | None = None
-
-    def searcher(self) -> Any:
-        # Whoosh searchers are not shared between threads: each server thread gets its own.
-        searcher = getattr(self._local, "searcher", None)
-        if searcher is None:
-            searcher = self._local.searcher = self.index.searcher()
-        return searcher
 
 
 class IndexReader:
     """A read-only view of the current generation that follows ``CURRENT`` as re-index runs publish.
 
-    Safe to share between threads. A generation that was replaced is dropped, not closed, so that a
-    request still using it finishes normally.
+    Safe to share between threads: one Whoosh searcher serves them all, each use under ``lock`` (the GIL
+    would serialise the work anyway; separate searchers per thread only multiplied memory). A generation that
+    was replaced is dropped, not closed, so that a request still using it finishes normally.
     """
 
     def __init__(self, home: IndexHome) -> None:
         self.home = home
         self._state: _Generation | None = None
         self._lock = threading.Lock()
+        self.lock = threading.RLock()
         self._checked = 0.0
         self.refresh(force=True)
 
@@ -238,7 +233,8 @@ class IndexReader:
 
     @property
     def searcher(self) -> Any:
-        return self._current().searcher()
+        """The Whoosh searcher; hold ``lock`` while using it."""
+        return self._current().searcher
 
     @property
     def tables(self) -> Any:
@@ -252,19 +248,31 @@ class IndexReader:
         return state.manifest
 
     def count(self) -> int:
-        return self.searcher.doc_count()
+        with self.lock:
+            return self.searcher.doc_count()
 
     def get(self, release_id: str) -> Release | None:
-        stored = self.searcher.document(id=release_id)
+        with self.lock:
+            stored = self.searcher.document(id=release_id)
         return record_from_stored(stored) if stored else None
 
     def release_at(self, docnum: int) -> Release:
-        return record_from_stored(self.searcher.stored_fields(docnum))
+        with self.lock:
+            stored = self.searcher.stored_fields(docnum)
+        return record_from_stored(stored)
+
+    def stored_id(self, docnum: int) -> str:
+        with self.lock:
+            return self.searcher.stored_fields(docnum)["id"]
 
     def iter_releases(self) -> Iterator[Release]:
-        reader = self.searcher.reader()
-        for docnum in reader.all_doc_ids():
-            yield record_from_stored(reader.stored_fields(docnum))
+        with self.lock:
+            searcher = self.searcher
+            docnums = list(searcher.reader().all_doc_ids())
+        for docnum in docnums:
+            with self.lock:
+                stored = searcher.stored_fields(docnum)
+            yield record_from_stored(stored)
 
     def close(self) -> None:
         with self._lock:
