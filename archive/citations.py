@@ -10,7 +10,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date as Date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -77,12 +77,19 @@ def _style(name: str) -> Any:
 
 def render(item: dict[str, Any], style: str, paragraph: int | None = None) -> Rendered:
     """Render a CSL item in ``apa``, ``mla`` or ``chicago``, with a paragraph locator when one is given."""
+    if style not in STYLES:
+        raise ValueError(f"unknown citation style {style!r}; choose from {', '.join(STYLES)}")
+    return _render(json.dumps(item, sort_keys=True), style, paragraph)
+
+
+@lru_cache(maxsize=4096)
+def _render(item_json: str, style: str, paragraph: int | None) -> Rendered:
+    """citeproc-py takes tens of milliseconds per style, and a release page asks for the same ones often."""
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source import Locator
     from citeproc.source.json import CiteProcJSON
 
-    if style not in STYLES:
-        raise ValueError(f"unknown citation style {style!r}; choose from {', '.join(STYLES)}")
+    item = json.loads(item_json)
     # The permalink is shown beside a citation, not inside it: styles then read as their guides show them.
     styled = {k: v for k, v in item.items() if k not in ("archive", "archive_location")}
     source = CiteProcJSON([json.loads(json.dumps(styled))])

@@ -348,3 +348,32 @@ def _suggest(searcher: Any, parsed: ParsedQuery, total: int) -> str:
 
 def facet_names() -> list[str]:
     return list(FACET_FIELDS)
+
+
+RELATED_WEIGHTS = {"speaker": 3.0, "tag": 1.5, "topic": 1.0, "issuer": 0.5, "wire": 0.25}
+
+
+def related(reader: IndexReader, release_id: str, limit: int = 5) -> list[Hit]:
+    """Releases that share speakers, source tags, topics or issuer with this one, closest in date first
+    among equals: computed from the facet tables, so it costs no text search."""
+    with reader.lock:
+        docnum = reader.searcher.document_number(id=release_id)
+    if docnum is None:
+        return []
+    tables = reader.tables
+    score = np.zeros(tables.size, dtype=np.float64)
+    for name, weight in RELATED_WEIGHTS.items():
+        table = tables.tables[name]
+        values = table.pair_value[table.pair_doc == docnum]
+        if len(values):
+            shared = np.isin(table.pair_value, values)
+            np.add.at(score, table.pair_doc[shared], weight)
+    score[docnum] = 0
+    score[~tables.live] = 0
+    candidates = np.flatnonzero(score > 0)
+    if not len(candidates):
+        return []
+    distance = np.abs(tables.day[candidates] - tables.day[docnum])
+    order = np.lexsort((distance, -score[candidates]))[:limit]
+    parsed = parse_query("")
+    return [_hit(reader.release_at(int(d)), parsed, False, float(score[d])) for d in candidates[order]]

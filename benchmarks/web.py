@@ -101,8 +101,10 @@ def main() -> int:
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(args.index, work, symlinks=True)
     port = free_port()
+    # The server's output goes to a file: a pipe nobody reads fills up and blocks the server's logging.
+    log = open(Path("/tmp") / "web-bench-server.log", "w")  # noqa: SIM115 - closed with the server
     server = subprocess.Popen([sys.executable, "-m", "archive.cli", "serve", "--index", str(work), "--port", str(port),
-                               "--threads", "16"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               "--threads", "16"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     try:
         for _ in range(100):
             try:
@@ -143,6 +145,7 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait()
+        log.close()
         shutil.rmtree(work, ignore_errors=True)
 
 

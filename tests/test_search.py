@@ -248,3 +248,13 @@ def test_quoted_phrases_match_exactly_while_bare_words_are_stemmed(tmp_path: Pat
     hit = search(reader, SearchRequest(q='"voting rights"')).hits[0]
     assert "<mark>voting</mark> <mark>rights</mark>" in " ".join(hit.passages)
     reader.close()
+
+
+def test_related_releases_share_speakers_or_labels(demo, demo_records):
+    from archive.search import related
+
+    record = next(r for r in demo_records if r["title"].startswith("Calder Valley Water District Adopts"))
+    found = related(demo, record["id"])
+    assert found and record["id"] not in {h.id for h in found}
+    first = next(r for r in demo_records if r["id"] == found[0].id)
+    assert {s["name"] for s in first["speakers"]} & {s["name"] for s in record["speakers"]}

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
-from archive.search import search
+from archive.search import related, search
 from web.params import describe, request_from_args, to_query, toggle
 from web.views.common import reader, release_or_redirect
 
@@ -73,10 +73,4 @@ def release(release_id: str) -> Response | str:
 
 
 def _related(release):  # type: ignore[no-untyped-def]
-    from archive.search import SearchRequest
-
-    words = " OR ".join(w for w in release.title.split() if len(w) > 4 and w.isalpha())[:300]
-    if not words:
-        return []
-    result = search(reader(), SearchRequest(q=words, page_size=6, passages=False, facet_limit=1))
-    return [h for h in result.hits if h.id != release.id][:5]
+    return related(reader(), release.id)
