@@ -8,7 +8,6 @@ from functools import lru_cache
 
 from whoosh.lang.porter import stem as _porter_stem
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 WINDOW = 260
 
 
@@ -17,9 +16,18 @@ def stem(word: str) -> str:
     return _porter_stem(word)
 
 
+@lru_cache(maxsize=1024)
+def _candidates(terms: frozenset[str]) -> re.Pattern[str]:
+    """Words that may match: starting with a term, or with a stem's ``i`` ending read as ``y`` (happi/happy)."""
+    prefixes = set(terms) | {t[:-1] + "y" for t in terms if t.endswith("i")}
+    alternatives = "|".join(sorted((re.escape(p) for p in prefixes if p), key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\w*", re.IGNORECASE)
+
+
 def _matches(text: str, terms: set[str]) -> list[tuple[int, int]]:
     spans = []
-    for m in _WORD.finditer(text):
+    frozen = frozenset(terms)
+    for m in _candidates(frozen).finditer(text):
         word = m.group(0).lower()
         if word in terms or stem(word) in terms:
             spans.append((m.start(), m.end()))

@@ -109,7 +109,7 @@ def _bool_mask(docnums: Any, size: int) -> np.ndarray:
     return mask
 
 
-_MATCH_CACHE: OrderedDict[tuple[int, str], np.ndarray] = OrderedDict()
+_MATCH_CACHE: OrderedDict[tuple[int, str], Any] = OrderedDict()
 _MATCH_CACHE_SIZE = 64
 _MATCH_LOCK = threading.Lock()
 
@@ -133,6 +133,29 @@ def _matching(reader: IndexReader, parsed: ParsedQuery) -> np.ndarray:
         while len(_MATCH_CACHE) > _MATCH_CACHE_SIZE:
             _MATCH_CACHE.popitem(last=False)
     return mask
+
+
+def _ranked(reader: IndexReader, parsed: ParsedQuery) -> tuple[np.ndarray, np.ndarray]:
+    """Every match of the text query, best first, with its score — remembered per generation like the
+    matching set, so that facet clicks and page turns only subset it (what Solr's result cache does)."""
+    tables = reader.tables
+    key = (id(tables), "ranked:" + repr(parsed.whoosh))
+    with _MATCH_LOCK:
+        cached = _MATCH_CACHE.get(key)
+        if cached is not None:
+            _MATCH_CACHE.move_to_end(key)
+            return cached
+    with reader.lock:
+        results = reader.searcher.search(parsed.whoosh, limit=None, mask=tables.folded or None)
+        # ``top_n`` holds (score, docnum) pairs; asking ``len(results)`` would count every match again.
+        pairs = results.top_n
+    docs = np.fromiter((d for _s, d in pairs), dtype=np.int64, count=len(pairs))
+    scores = np.fromiter((x for x, _d in pairs), dtype=np.float64, count=len(pairs))
+    with _MATCH_LOCK:
+        _MATCH_CACHE[key] = (docs, scores)
+        while len(_MATCH_CACHE) > _MATCH_CACHE_SIZE:
+            _MATCH_CACHE.popitem(last=False)
+    return docs, scores
 
 
 def _date_mask(tables: FacetTables, date_from: str, date_to: str) -> np.ndarray | None:
@@ -255,13 +278,10 @@ def _ordered(reader: IndexReader, parsed: ParsedQuery, sort: str, hits_mask: np.
              start: int, stop: int) -> list[tuple[int, float | None]]:
     """Document numbers ``start:stop`` of the hits in the requested order, with relevance scores."""
     if sort == "relevance" and not parsed.is_empty:
-        docset = set(np.flatnonzero(hits_mask).tolist()) if filtered else None
-        mask = None if filtered else (reader.tables.folded or None)
-        with reader.lock:
-            results = reader.searcher.search(parsed.whoosh, limit=stop, filter=docset, mask=mask)
-            # ``top_n`` holds (score, docnum) of the best ``stop`` hits; asking ``len(results)`` would count
-            # every match a second time.
-            return [(docnum, float(score)) for score, docnum in results.top_n[start:stop]]
+        docs, scores = _ranked(reader, parsed)
+        keep = hits_mask[docs]
+        docs, scores = docs[keep], scores[keep]
+        return [(int(d), float(x)) for d, x in zip(docs[start:stop], scores[start:stop], strict=True)]
     docs = np.flatnonzero(hits_mask)
     days = reader.tables.day[docs]
     order = np.lexsort((docs, days)) if sort == "oldest" else np.lexsort((docs, -days))
