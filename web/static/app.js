@@ -24,7 +24,14 @@ document.addEventListener("DOMContentLoaded", () => {
       form.querySelectorAll("input").forEach((input) => { if (!input.value) input.disabled = true; });
     });
   }
-  // Copy buttons for paragraph links and citations.
+  // A paragraph's ¶ link also copies its full address, ready to paste into a draft.
+  document.querySelectorAll("a.anchor").forEach((a) => {
+    a.title = "Link to this paragraph (copied when clicked)";
+    a.addEventListener("click", () => {
+      if (navigator.clipboard) navigator.clipboard.writeText(a.href).catch(() => {});
+    });
+  });
+  // Copy buttons for citations.
   document.querySelectorAll("[data-copy]").forEach((el) => {
     const button = document.createElement("button");
     button.type = "button";
