@@ -59,7 +59,8 @@ def phase(home: IndexHome, started: float) -> str:
         return "publishing"
     if names.get("facets.npz", 0) >= started:
         return "writing the manifest"
-    if any(n.endswith(".toc") and t >= started for n, t in names.items()):
+    # Whoosh writes _MAIN_0.toc when it creates an index; a commit writes the next generation's TOC.
+    if any(n.endswith(".toc") and n != "_MAIN_0.toc" and t >= started for n, t in names.items()):
         return "committing"
     return "writing"
 
