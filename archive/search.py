@@ -109,53 +109,56 @@ def _bool_mask(docnums: Any, size: int) -> np.ndarray:
     return mask
 
 
-_MATCH_CACHE: OrderedDict[tuple[int, str], Any] = OrderedDict()
+_MATCH_CACHE: OrderedDict[tuple[str, str], Any] = OrderedDict()
 _MATCH_CACHE_SIZE = 64
 _MATCH_LOCK = threading.Lock()
 
 
-def _matching(reader: IndexReader, parsed: ParsedQuery) -> np.ndarray:
-    """The live documents matching the text query, remembered per generation: clicking facets, paging and
-    re-sorting repeat the same query text, and only the first pass pays Whoosh's cost."""
-    tables = reader.tables
-    key = (id(tables), repr(parsed.whoosh))
+def _cached(reader: IndexReader, kind: str, parsed: ParsedQuery, compute: Any) -> Any:
+    """Remember a query's result for the generation it was computed on: clicking facets, paging and
+    re-sorting repeat the same query text, and only the first pass pays Whoosh's cost (what Solr's result
+    cache does). Keyed by the generation's folder, so a new generation never sees an old answer."""
+    key = (str(reader.generation), f"{kind}:{parsed.whoosh!r}")
     with _MATCH_LOCK:
         cached = _MATCH_CACHE.get(key)
         if cached is not None:
             _MATCH_CACHE.move_to_end(key)
             return cached
-    with reader.lock:
-        docnums = np.fromiter(reader.searcher.docs_for_query(parsed.whoosh), dtype=np.int64)
-    mask = _bool_mask(docnums, tables.size) & tables.live
-    mask.setflags(write=False)
+    value = compute()
     with _MATCH_LOCK:
-        _MATCH_CACHE[key] = mask
+        _MATCH_CACHE[key] = value
         while len(_MATCH_CACHE) > _MATCH_CACHE_SIZE:
             _MATCH_CACHE.popitem(last=False)
-    return mask
+    return value
+
+
+def _matching(reader: IndexReader, parsed: ParsedQuery) -> np.ndarray:
+    """The live documents matching the text query."""
+
+    def compute() -> np.ndarray:
+        tables = reader.tables
+        with reader.lock:
+            docnums = np.fromiter(reader.searcher.docs_for_query(parsed.whoosh), dtype=np.int64)
+        mask = _bool_mask(docnums, tables.size) & tables.live
+        mask.setflags(write=False)
+        return mask
+
+    return _cached(reader, "matching", parsed, compute)
 
 
 def _ranked(reader: IndexReader, parsed: ParsedQuery) -> tuple[np.ndarray, np.ndarray]:
-    """Every match of the text query, best first, with its score — remembered per generation like the
-    matching set, so that facet clicks and page turns only subset it (what Solr's result cache does)."""
-    tables = reader.tables
-    key = (id(tables), "ranked:" + repr(parsed.whoosh))
-    with _MATCH_LOCK:
-        cached = _MATCH_CACHE.get(key)
-        if cached is not None:
-            _MATCH_CACHE.move_to_end(key)
-            return cached
-    with reader.lock:
-        results = reader.searcher.search(parsed.whoosh, limit=None, mask=tables.folded or None)
-        # ``top_n`` holds (score, docnum) pairs; asking ``len(results)`` would count every match again.
-        pairs = results.top_n
-    docs = np.fromiter((d for _s, d in pairs), dtype=np.int64, count=len(pairs))
-    scores = np.fromiter((x for x, _d in pairs), dtype=np.float64, count=len(pairs))
-    with _MATCH_LOCK:
-        _MATCH_CACHE[key] = (docs, scores)
-        while len(_MATCH_CACHE) > _MATCH_CACHE_SIZE:
-            _MATCH_CACHE.popitem(last=False)
-    return docs, scores
+    """Every match of the text query, best first, with its score; filters and pages then only subset it."""
+
+    def compute() -> tuple[np.ndarray, np.ndarray]:
+        with reader.lock:
+            results = reader.searcher.search(parsed.whoosh, limit=None, mask=reader.tables.folded or None)
+            # ``top_n`` holds (score, docnum) pairs; asking ``len(results)`` would count every match again.
+            pairs = results.top_n
+        docs = np.fromiter((d for _s, d in pairs), dtype=np.int64, count=len(pairs))
+        scores = np.fromiter((x for x, _d in pairs), dtype=np.float64, count=len(pairs))
+        return docs, scores
+
+    return _cached(reader, "ranked", parsed, compute)
 
 
 def _date_mask(tables: FacetTables, date_from: str, date_to: str) -> np.ndarray | None:
