@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date as Date
 from functools import cache, lru_cache
 from typing import Any
-from urllib.parse import urlsplit
 
 from archive.model import Release
 
@@ -183,7 +182,3 @@ def cite(release: Release, fmt: str, permalink: str, accessed: Date | None = Non
 def all_styles(release: Release, permalink: str, accessed: Date | None = None, paragraph: int | None = None) -> dict[str, Rendered]:
     item = csl_item(release, permalink, accessed, paragraph)
     return {style: render(item, style, paragraph) for style in STYLES}
-
-
-def host_of(url: str) -> str:
-    return urlsplit(url).netloc.lower().removeprefix("www.")

@@ -17,7 +17,6 @@ from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from archive.model import Release
 
 FACET_FIELDS = {"speaker": "f_speaker", "topic": "f_topic", "issuer": "f_issuer", "tag": "f_tag", "wire": "f_wire"}
-TEXT_FIELDS = ("title", "text", "speaker", "issuer", "topic", "tag", "source", "wire")
 NO_DATE = 0
 
 

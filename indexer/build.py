@@ -200,7 +200,6 @@ def run_index(
         old_sources: dict[str, Any] = {} if rebuild else manifest.get("sources", {})
         files = list(scan(paths, summary.skipped))
         summary.files = len(files)
-        roots = {f.root for f in files} | {p.resolve().parent for p in paths if p.exists()}
         root_labels = {_label(p, p.resolve().parent) for p in paths if p.exists()}
         new_sources: dict[str, Any] = dict(old_sources)
         todo: list[tuple[str, str, str, str]] = []
@@ -214,7 +213,6 @@ def run_index(
         stats = {f.source: f for f in files}
         present = set(stats)
         gone = [s for s in old_sources if s not in present and _under(s, root_labels)]
-        del roots
         if not todo and not gone:
             summary.releases = sum(len(v.get("ids", {})) for v in new_sources.values())
             summary.seconds = time.monotonic() - started

@@ -52,7 +52,6 @@ PATTERNS = [
     re.compile(rf"{_PERSON}{_APPOS}?{ADVERB}\s+(?:delivered|gave|made|presented)\s+(?:a|the|his|her)\s+(?:\w+\s+)?(?:speech|remarks|keynote|address|statement|testimony)"),
     re.compile(rf"{_PERSON}{_APPOS}?{ADVERB}\s+(?:issued|released|made|offered|gave|provided|delivered)\s+(?:the\s+following|this|a|the|these)\s+(?:\w+\s+)?(?:statement|remarks|comments?)"),
 ]
-_PRONOUN = re.compile(rf"(?:^|[,.\"\u201d]\s*|\b(?:{_VERBS})\s+)(?:he|she)\b(?:\s+(?:also|further|then))?(?:\s+(?:{_VERBS})\b)?", re.I)
 _PRONOUN_SPEECH = re.compile(rf"\b(?:he|she)\s+(?:also\s+|further\s+|then\s+)?(?:{_VERBS})\b|\b(?:{_VERBS})\s+(?:he|she)\b", re.I)
 _QUOTE = re.compile(r"[\"\u201c]([^\"\u201c\u201d]{12,})[\"\u201d]")
 _BOILERPLATE = re.compile(

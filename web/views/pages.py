@@ -22,11 +22,8 @@ def _histogram_bars(result, req):  # type: ignore[no-untyped-def]
     peak = max(b.count for b in result.histogram)
     bars = []
     for bucket in result.histogram:
-        key = bucket.key
-        if result.histogram_level == "day":
-            link = to_query(req, **{"from": key, "to": key, "page": None})
-        else:
-            link = to_query(req, **{"from": key, "to": key, "page": None})
+        # A bar narrows the dates to itself; the histogram then shows the next level down.
+        link = to_query(req, **{"from": bucket.key, "to": bucket.key, "page": None})
         bars.append({"label": bucket.label, "count": bucket.count, "height": max(2, round(60 * bucket.count / peak)),
                      "href": "?" + link})
     return bars
