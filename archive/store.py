@@ -25,7 +25,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from archive.model import Release
-from archive.schema import build_schema, record_from_stored, to_document
+from archive.schema import build_schema, record_from_stored
 
 CURRENT = "CURRENT"
 LOCK = "writer.lock"
@@ -159,11 +159,12 @@ class IndexWriter:
             self._index = whoosh_index.create_in(str(gen), build_schema())
         self._writer = self._index.writer(limitmb=limitmb, procs=1, multisegment=False)
 
-    def add(self, release: Release) -> None:
-        self._writer.add_document(**to_document(release))
+    def add(self, document: dict[str, Any]) -> None:
+        """Adds one document made by :func:`archive.schema.analysed_document` (or ``to_document``)."""
+        self._writer.add_document(**document)
 
-    def replace(self, release: Release) -> None:
-        self._writer.update_document(**to_document(release))
+    def replace(self, document: dict[str, Any]) -> None:
+        self._writer.update_document(**document)
 
     def delete(self, release_id: str) -> None:
         self._writer.delete_by_term("id", release_id)

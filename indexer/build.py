@@ -20,14 +20,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from archive.model import Release
+from archive.schema import analysed_document, record_from_stored
 from archive.store import IndexHome, IndexWriter, read_manifest, write_manifest
 from indexer.pipeline import build_release
 from indexer.sources import SkipFile, parse_file
 from indexer.sources.jsonfile import load_mapping
 from indexer.sources.registry import kind_of
 
-EXTRACTOR_VERSION = 5
+EXTRACTOR_VERSION = 6  # bump when extraction or the schema changes: older indexes are rebuilt
 PER_FILE_SECONDS = 30
 Progress = Callable[[int, int], None]
 
@@ -145,7 +145,8 @@ def _parse_job(job: tuple[str, str, str, str]) -> dict[str, Any]:
                 result["skipped"].append([item.source or source, str(item)])
                 continue
             try:
-                result["releases"].append(build_release(item, wire_hint).to_dict())
+                release = build_release(item, wire_hint)
+                result["releases"].append((release.id, release.content_hash, analysed_document(release)))
             except SkipFile as exc:
                 result["skipped"].append([item.source, str(exc)])
     except SkipFile as exc:
@@ -303,21 +304,22 @@ def _apply(result: dict[str, Any], stat: SourceFile, sources: dict[str, Any], ow
                            "skipped": [[source, result["error"]]]}
         return
     new_ids: dict[str, str] = {}
-    for data in result["releases"]:
-        release = Release.from_dict(data)
-        owner = owners.get(release.id)
+    for rid, content_hash, document in result["releases"]:
+        owner = owners.get(rid)
         if owner is not None and owner != source:
             # The same canonical URL in two files: keep both, the second under an id tied to its file.
-            release.id = f"{release.id}-{hashlib.sha1(source.encode()).hexdigest()[:4]}"
-        if release.id in new_ids:
-            release.id = f"{release.id}-{len(new_ids)}"
-        new_ids[release.id] = release.content_hash
-        owners[release.id] = source
-        if rebuild or release.id not in old_ids:
-            (writer.add if rebuild else writer.replace)(release)
+            rid = f"{rid}-{hashlib.sha1(source.encode()).hexdigest()[:4]}"
+        if rid in new_ids:
+            rid = f"{rid}-{len(new_ids)}"
+        if rid != document["id"]:
+            document = _renamed(document, rid)
+        new_ids[rid] = content_hash
+        owners[rid] = source
+        if rebuild or rid not in old_ids:
+            (writer.add if rebuild else writer.replace)(document)
             summary.added += 1
-        elif old_ids[release.id] != release.content_hash:
-            writer.replace(release)
+        elif old_ids[rid] != content_hash:
+            writer.replace(document)
             summary.updated += 1
         else:
             summary.unchanged += 1
@@ -330,3 +332,10 @@ def _apply(result: dict[str, Any], stat: SourceFile, sources: dict[str, Any], ow
     summary.skipped.extend((s, r) for s, r in result["skipped"])
     sources[source] = {"size": stat.size, "mtime_ns": stat.mtime_ns, "hash": result["hash"], "ids": new_ids,
                        "skipped": result["skipped"]}
+
+
+def _renamed(document: dict[str, Any], rid: str) -> dict[str, Any]:
+    """The document again under another id (rare: two files claim one canonical URL)."""
+    release = record_from_stored(document)
+    release.id = rid
+    return analysed_document(release)

@@ -170,3 +170,22 @@ def test_a_release_whose_id_changes_keeps_its_old_permalink(tmp_path: Path):
     response = client.get(f"/releases/{old_id}")
     assert response.status_code == 301 and response.headers["Location"].endswith(f"/releases/{new_id}")
     assert client.get(f"/api/releases/{old_id}").status_code == 301
+
+
+def test_two_files_claiming_one_canonical_url_both_stay_searchable(tmp_path: Path):
+    page = (CORPUS / "web" / "brightline" / "2025-02-18-safety-recall.html").read_text(encoding="utf-8")
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "a.html").write_text(page, encoding="utf-8")
+    (folder / "b.html").write_text(page.replace("Braking Fault", "Braking Fault (corrected)"), encoding="utf-8")
+    home = IndexHome(tmp_path / "index")
+    run_index([folder], home, jobs=1)
+    found = releases(home)
+    assert len({r.id for r in found}) == 2
+    reader = IndexReader(home)
+    try:
+        for release in found:
+            assert reader.get(release.id).title == release.title, "each id opens its own record"
+    finally:
+        reader.close()
+    assert any("(corrected)" in t for t in titles(home))
