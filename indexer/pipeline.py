@@ -8,7 +8,7 @@ from archive.ids import release_id
 from archive.model import Release, Speaker
 from indexer.extract.dateline import parse_dateline
 from indexer.extract.dates import best_date
-from indexer.extract.issuer import member_office, organisation_from_site, organisation_from_text
+from indexer.extract.issuer import as_author, member_office, organisation_from_site, organisation_from_text
 from indexer.extract.names import name_key
 from indexer.extract.speakers import extract_speakers
 from indexer.extract.topics import pick_topics
@@ -31,9 +31,9 @@ def build_release(draft: Draft, wire_hint: str = "") -> Release:
         issuer, written = member_office(draft.author, draft.author_role, draft.url, draft.paragraphs)
         speakers = _with_member(speakers, written, draft)
     issuer = issuer or draft.publisher or organisation_from_site(draft.site_name, draft.url)
-    if not issuer and draft.format != "html":
+    if not issuer:
         issuer = organisation_from_text(draft.paragraphs, _lead_sentence(draft.paragraphs), draft.title)
-    issuer = issuer or wire or wire_hint
+    issuer = as_author(issuer or wire or wire_hint)
     return Release(
         id=release_id(url=draft.url, source=draft.source),
         title=title,

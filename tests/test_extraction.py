@@ -195,3 +195,26 @@ def test_issuer_by_salience_when_nothing_more_explicit_is_said():
                   "Lumora Chain (LMC) offers staking. Analysts say Lumora Chain is growing.",
                   "Bitcoin (BTC) rose too."]
     assert organisation_from_text(paragraphs) == "Lumora Chain (LMC)"
+
+
+@pytest.mark.parametrize("paragraphs,lead,title,issuer", [
+    # an "About" heading that lost its line, trademark signs dropped as citations drop them
+    (["Body text.", "Watch the segment here. About Larkspur Media®: Since 1950, Larkspur has filmed rivers."],
+     "", "", "Larkspur Media"),
+    # the lead names the sender briefly; the contact footer writes the name out in full
+    (["Quillon is pleased to announce a new office.", "Contact DetailsQuillon Corp.", "+1 555 0100"],
+     "Quillon is pleased to announce a new office.", "", "Quillon Corp."),
+    # brand names with an asterisk
+    (["The campaign starts in May."], "", "Grit*Box Launches a Spring Campaign", "Grit*Box"),
+    # "About the Author: …" is about the person it names
+    (["Body.", "About the Author: Jane Roe Jane Roe is a novelist from Ohio who writes about rivers."],
+     "", "", "Jane Roe"),
+    # of several "About" sections, the one the headline is about
+    (["Body.", "About The Long Road: a film about a ferry.", "About Pine Hollow Films Inc. Pine Hollow Films Inc. is a studio."],
+     "", "Pine Hollow Films Inc. Names a New Producer", "Pine Hollow Films Inc."),
+    # a leading article is not part of the name a citation uses
+    (["The Marlow Museum of Clocks is proud to open a new wing."],
+     "The Marlow Museum of Clocks is proud to open a new wing.", "", "Marlow Museum of Clocks"),
+])
+def test_issuer_candidates_agree_on_the_fullest_name(paragraphs: list[str], lead: str, title: str, issuer: str):
+    assert organisation_from_text(paragraphs, lead, title) == issuer

@@ -8,9 +8,13 @@ from urllib.parse import urlsplit
 from indexer.text import clean_space
 
 _ABOUT = re.compile(r"^About\s+(?:the\s+)?(.{2,200})", re.S)
+# An "About X" heading that lost its own line: after a sentence, inside the last paragraphs.
+_ABOUT_INLINE = re.compile(r"(?<=[.!?\u201d\"])\s+About\s+(?:the\s+)?(?=[A-Z])(.{2,200})", re.S)
+_CONTACT_DETAILS = re.compile(r"^Contact Details\s*(\S.{1,80})$")
+_TRADEMARKS = re.compile(r"\s*[\u00ae\u2122\u2120]")
 _SOURCE = re.compile(r"^SOURCE[:\s]+([^\n]{2,100})$", re.M)
 _LEAD_ORG = re.compile(
-    r"^(?P<org>(?:[A-Z0-9][\w.&'\u2019\u00ae\u2122+-]*)(?:\s+(?:[A-Z0-9&][\w.&'\u2019\u00ae\u2122+-]*|of|and|for|de)){0,7})"
+    r"^(?P<org>(?:[A-Z0-9][\w.&'\u2019\u00ae\u2122*+-]*)(?:\s+(?:[A-Z0-9&][\w.&'\u2019\u00ae\u2122*+-]*|of|and|for|de)){0,7})"
     r"(?:\s*\([^)]{1,40}\))?(?:,\s+(?:a|an|the)\s|\s+(?:today|has|is|announced|announces|launched|launches|unveil|introduce|reveal))"
 )
 _ROLE_WORDS = {
@@ -54,7 +58,7 @@ def organisation_from_site(site_name: str, url: str) -> str:
 
 
 _HEADLINE_SUBJECT = re.compile(
-    r"^(?P<org>[A-Z0-9][\w.&'\u2019\u00ae\u2122+-]*(?:,?\s+(?:[A-Z0-9&][\w.&'\u2019\u00ae\u2122+-]*|of|and|for|de)){0,5})\s+"
+    r"^(?P<org>[A-Z0-9][\w.&'\u2019\u00ae\u2122*+-]*(?:,?\s+(?:[A-Z0-9&][\w.&'\u2019\u00ae\u2122*+-]*|of|and|for|de)){0,5})\s+"
     r"(?:Announces|Launches|Unveils|Introduces|Reports|Recovers|Rings|Expands|Joins|Debuts|Celebrates|Opens|Releases|"
     r"Welcomes|Partners|Secures|Names|Appoints|Wins|Receives|Hosts|Acquires|Completes|Signs|Adds|Kicks|Honors|"
     r"Earns|Raises|Closes|Files|Enters|Marks|Hires|Teams|Selects|Presents|Offers|Brings|Relocates|Returns|Tackles|"
@@ -95,28 +99,60 @@ def organisation_from_contact(paragraphs: list[str]) -> str:
 
 
 def organisation_from_text(paragraphs: list[str], lead: str = "", title: str = "") -> str:
-    """The issuer a wire release names itself, most explicit first: the lead sentence's subject ("X, a
-    maker of …" / "X today announced …"), the first "About X" section, the headline's subject, a contact
-    block, then "SOURCE X"."""
-    from_lead = organisation_from_lead(lead) if lead else ""
-    if from_lead:
-        return from_lead
-    for paragraph in paragraphs:
-        m = _ABOUT.match(paragraph.strip())
-        if m:
-            name = _about_name(m.group(1))
-            if name:
-                return name
-    from_title = organisation_from_headline(title) if title else ""
-    if from_title:
-        return from_title
-    from_contact = organisation_from_contact(paragraphs)
-    if from_contact:
-        return from_contact
+    """The issuer a wire release names itself.
+
+    Candidates, most explicit first: the lead sentence's subject ("X, a maker of …" / "X today announced …"),
+    the "About X" section, the headline's subject, a contact block, "SOURCE X", then the organisation the
+    text keeps naming. The first one found wins, written in its fullest form: when another candidate is the
+    same name with a little more ("News Direct" → "News Direct Corp."), that one.
+    """
+    about = organisation_from_about(paragraphs, f"{title}\n{lead}")
+    contact = organisation_from_contact(paragraphs)
+    details = organisation_from_contact_details(paragraphs)
     m = _SOURCE.search("\n".join(paragraphs[-5:]))
-    if m:
-        return clean_space(m.group(1)).strip(" .")
-    return organisation_by_salience(paragraphs)
+    source = clean_space(m.group(1)).strip(" .") if m else ""
+    ranked = [as_author(c) for c in (organisation_from_lead(lead) if lead else "", about,
+                                     organisation_from_headline(title) if title else "", contact,
+                                     details if _looks_like_organisation(details) else "", source)]
+    chosen = next((c for c in ranked if c), "") or organisation_by_salience(paragraphs)
+    return _fullest(chosen, [as_author(c) for c in (about, contact, details, source)])
+
+
+def organisation_from_about(paragraphs: list[str], subject: str = "") -> str:
+    """The name in an "About X" section: the first one that ``subject`` (headline and lead) mentions, else
+    the first; one that lost its own line counts after those that kept it."""
+    names = [name for pattern in (_ABOUT, _ABOUT_INLINE) for paragraph in paragraphs
+             for m in pattern.finditer(paragraph.strip()) if (name := _about_name(m.group(1)))]
+    mentioned = [n for n in names if n.lower() in subject.lower()]
+    return (mentioned or names or [""])[0]
+
+
+def organisation_from_contact_details(paragraphs: list[str]) -> str:
+    """News Direct's footer: "Contact Details" then the company (or person) that sent the release."""
+    for paragraph in paragraphs[-12:]:
+        m = _CONTACT_DETAILS.match(paragraph.strip())
+        if m:
+            return _trim(m.group(1))
+    return ""
+
+
+def _looks_like_organisation(name: str) -> bool:
+    words = [bare_word(w) for w in name.split()]
+    return bool(words) and (len(words) == 1 or any(w in _ORG_WORDS for w in words))
+
+
+def _fullest(chosen: str, others: list[str]) -> str:
+    """``chosen``, or a candidate that writes the same name out more fully (a legal suffix, a word or two)."""
+    for other in others:
+        extra = len(other.split()) - len(chosen.split())
+        if chosen and 0 < extra <= 3 and other.lower().startswith(chosen.lower() + " "):
+            return other
+    return chosen
+
+
+def as_author(name: str) -> str:
+    """An issuer as a citation's author writes it: without trademark signs (style guides drop ® and ™)."""
+    return clean_space(_TRADEMARKS.sub("", name))
 
 
 _NAME_WITH_ABBREVIATION = re.compile(r"\b((?:[A-Z][\w.&'\u2019-]*\s+){0,4}[A-Z][\w.&'\u2019-]*)\s+\(([A-Z0-9]{2,6})\)")
@@ -142,26 +178,38 @@ _STARTERS = {"founded", "established", "headquartered", "based", "since", "the",
              "offers", "helps", "delivers", "specializes", "operates", "powered", "created", "built"}
 
 
+_GENERIC_HEADINGS = {"author", "authors", "company", "us", "firm", "artist", "book", "film", "organization",
+                     "organisation", "event", "program", "programme", "campaign", "project", "podcast", "study"}
+
+
 def _about_name(rest: str) -> str:
     """The name in an "About X" section heading, whether or not the heading kept its own line."""
-    rest = re.sub(r"(?<=[a-z])(?=The\b)", " ", clean_space(rest))
+    line = re.split(r"\s*\n\s*|\s{2,}", rest.strip(), maxsplit=1)
+    if len(line) == 2 and len(line[0].split()) <= 8:  # the heading kept its line (or its double space)
+        if bare_word(line[0]) in _GENERIC_HEADINGS:
+            return _about_name(line[1])
+        rest = line[0]
+    rest = re.sub(r"(?<=[a-z])(?=The\b)", " ", as_author(rest))
     first = rest.split()[0] if rest.split() else ""
     if len(first) > 2:
-        rest = re.sub(rf"(?<=[a-z])(?={re.escape(first)})", " ", rest)
+        rest = re.sub(rf"(?<=[a-z.])(?={re.escape(first)})", " ", rest)
     head = re.split(r"\s*[:\u2013\u2014]\s+|\s+-\s+", rest, maxsplit=1)
+    if len(head) == 2 and head[0].strip().lower() in _GENERIC_HEADINGS:
+        return _about_name(head[1])  # "About the Author: Jane Roe …" is about Jane Roe
     if len(head) == 2 and len(head[0].split()) <= 8:
         return _trim(head[0])
     words = rest.split()
     if len(words) <= 8 and not rest.endswith("."):
         return _trim(rest)
-    for n in range(1, min(10, len(words))):
-        if bare_word(words[n]) in _STARTERS and words[n][0].isupper():
-            return _trim(" ".join(words[:n]))
-    for n in range(min(10, len(words) // 2), 0, -1):
-        name = " ".join(words[:n])
-        after = " ".join(words[n:])
-        if after.startswith(name):
-            return _trim(name)
+    # The heading ends where the section's first sentence starts: at a capitalised starter word ("Founded …")
+    # or where the name comes round again ("GARVEE.com GARVEE is …").
+    core = re.sub(r"\.(?:com|net|org|io|ai|co)$", "", bare_word(first))
+    ends = [n for n in range(1, min(10, len(words)))
+            if (bare_word(words[n]) in _STARTERS and words[n][0].isupper())
+            or (len(core) > 2 and bare_word(words[n]).startswith(core))
+            or " ".join(words[n:]).startswith(" ".join(words[:n]))]
+    if ends:
+        return _trim(" ".join(words[: ends[0]]))
     m = re.match(r"(.{2,80}?)(?:\s+\([^)]*\))?\s+(?:is|are|was|has|have|provides|offers|helps|,)\s", rest)
     if m and len(m.group(1).split()) <= 8:
         return _trim(m.group(1))
@@ -184,7 +232,7 @@ def bare_word(word: str) -> str:
 def organisation_from_lead(first_sentence: str) -> str:
     m = _LEAD_ORG.match(first_sentence.strip())
     if m:
-        org = m.group("org").strip()
+        org = re.sub(r"^The\s+", "", m.group("org").strip())  # "The X Museum today …" is cited as "X Museum"
         if 1 <= len(org.split()) <= 8 and org.lower() not in {"the", "today", "this", "we", "our"}:
             return org
     return ""
