@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import threading
@@ -27,13 +26,6 @@ def corpus_paths() -> list[Path]:
         sys.exit("benchmarks need ../shared/corpus (the real releases); it is absent here")
     out = subprocess.run([sys.executable, str(unpack), str(CACHE)], check=True, capture_output=True, text=True)
     return [Path(line) for line in out.stdout.split()]
-
-
-def peak_rss_mib() -> float:
-    """Peak resident memory of this process and of its finished children, in MiB."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return round(max(own, children) / 1024, 1)
 
 
 class TreeMemory:

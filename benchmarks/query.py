@@ -3,9 +3,10 @@
 Draws queries from the index's own releases (single words, pairs, phrases, field queries), runs each through
 the same ``search()`` the web uses — facets, date histogram and highlighted passages included — cold (a
 freshly opened reader) and warm, and checks that every facet count equals the hits its filter then returns
-for random query/filter pairs.
+for random query/filter pairs. Then the same queries, doing the same work, against tantivy and SQLite FTS5
+built from the same releases (``benchmarks/query_baselines.py``), for ratios measured in the same run.
 
-    .venv/bin/python -m benchmarks.query --index var/full [--queries 200] [--checks 100] [--json out.json]
+    .venv/bin/python -m benchmarks.query --index var/full [--queries 200] [--checks 100] [--skip-baselines]
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ import random
 import re
 import statistics
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from archive.search import SearchRequest, search
@@ -63,10 +66,15 @@ def _sample_releases(reader: IndexReader, n: int, rng: random.Random):
 
 
 def timed(reader: IndexReader, queries: list[str]) -> list[float]:
+    return timed_calls(lambda q: search(reader, SearchRequest(q=q, facet_limit=10, page_size=20)), queries)
+
+
+def timed_calls(run: Callable[[str], object], queries: list[str]) -> list[float]:
+    """Milliseconds of ``run(q)`` for each query."""
     times = []
     for q in queries:
         started = time.perf_counter()
-        search(reader, SearchRequest(q=q, facet_limit=10, page_size=20))
+        run(q)
         times.append((time.perf_counter() - started) * 1000)
     return times
 
@@ -94,6 +102,20 @@ def check_counts(reader: IndexReader, queries: list[str], n: int, rng: random.Ra
     return checked, wrong
 
 
+def baselines(reader: IndexReader, queries: list[str]) -> dict[str, dict]:
+    """The same queries through tantivy and SQLite FTS5 (built here from the same releases): cold, then warm."""
+    from benchmarks.query_baselines import Fts5, Tantivy
+
+    releases = [reader.release_at(int(d)) for d in reader.tables.live.nonzero()[0]]
+    out = {}
+    with tempfile.TemporaryDirectory(prefix="query-baselines-") as tmp:
+        for name, engine in (("tantivy", Tantivy(releases, Path(tmp) / "tantivy")), ("fts5", Fts5(releases, Path(tmp) / "fts5.db"))):
+            cold = timed_calls(engine.run, queries)
+            warm = [statistics.median(t) for t in zip(*(timed_calls(engine.run, queries) for _ in range(3)), strict=True)]
+            out[name] = {"build_s": round(engine.build_seconds, 1), "cold": summary(cold), "warm": summary(warm)}
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--index", type=Path, default=Path("var/full"))
@@ -101,6 +123,7 @@ def main() -> int:
     parser.add_argument("--checks", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--skip-baselines", action="store_true", help="Only Whoosh: no tantivy or FTS5 runs.")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     home = IndexHome(args.index)
@@ -113,15 +136,22 @@ def main() -> int:
     cold = timed(reader, queries)
     warm = [statistics.median(t) for t in zip(*(timed(reader, queries) for _ in range(3)), strict=True)]
     checked, wrong = check_counts(reader, queries, args.checks, rng)
-    report = {
+    report: dict = {
         "index": str(args.index), "releases": int(reader.tables.live.sum()), "queries": len(queries),
         "open_reader_ms": round(open_ms, 1), "cold": summary(cold), "warm": summary(warm),
         "count_checks": checked, "count_mismatches": len(wrong),
     }
-    print(f"{'':<8}{'median ms':>12}{'p95 ms':>10}{'max ms':>10}")
-    for name in ("cold", "warm"):
-        row = report[name]
-        print(f"{name:<8}{row['median_ms']:>12}{row['p95_ms']:>10}{row['max_ms']:>10}")
+    rows = [("whoosh cold", report["cold"]), ("whoosh warm", report["warm"])]
+    if not args.skip_baselines:
+        report["baselines"] = baselines(reader, queries)
+        for name, row in report["baselines"].items():
+            rows += [(f"{name} cold", row["cold"]), (f"{name} warm", row["warm"])]
+            report[f"ratio_warm_median_whoosh_to_{name}"] = round(report["warm"]["median_ms"] / row["warm"]["median_ms"], 1)
+    print(f"{'':<16}{'median ms':>12}{'p95 ms':>10}{'max ms':>10}")
+    for name, row in rows:
+        print(f"{name:<16}{row['median_ms']:>12}{row['p95_ms']:>10}{row['max_ms']:>10}")
+    for key in [k for k in report if k.startswith("ratio_")]:
+        print(f"{key}: {report[key]}")
     print(f"{report['releases']:,} releases; reader opened in {report['open_reader_ms']} ms; "
           f"{checked} facet counts checked against filtered hits, {len(wrong)} mismatches")
     for line in wrong[:10]:
