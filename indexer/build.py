@@ -14,6 +14,7 @@ import signal
 import sys
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,6 +30,7 @@ from indexer.sources.registry import kind_of
 
 EXTRACTOR_VERSION = 6  # bump when extraction or the schema changes: older indexes are rebuilt
 PER_FILE_SECONDS = 30
+CHUNK = 8  # files a worker parses per task
 Progress = Callable[[int, int], None]
 
 
@@ -174,12 +176,28 @@ def _wire_from_path(source: str) -> str:
 
 
 def _results(jobs: list[tuple[str, str, str, str]], workers: int) -> Iterator[dict[str, Any]]:
+    """Parse results, in an order that keeps both sides busy and memory flat.
+
+    Jobs are interleaved by a hash of their path: HTML pages are parse-heavy (the workers are the bottleneck),
+    Markdown and JSON writer-heavy (the writer is); mixed, neither waits for long. At most ``window`` results
+    are in flight, so a writer that falls behind does not let finished results pile up in memory.
+    """
+    jobs = sorted(jobs, key=lambda job: zlib.crc32(job[1].encode("utf-8", "surrogateescape")))
     if workers <= 1 or len(jobs) < 8:
         yield from map(_parse_job, jobs)
         return
+    window = threading.BoundedSemaphore(workers * CHUNK * 8)
+
+    def feed() -> Iterator[tuple[str, str, str, str]]:
+        for job in jobs:
+            window.acquire()
+            yield job
+
     ctx = multiprocessing.get_context("forkserver" if sys.platform != "darwin" else "spawn")
     with ctx.Pool(workers) as pool:
-        yield from pool.imap_unordered(_parse_job, jobs, chunksize=8)
+        for result in pool.imap_unordered(_parse_job, feed(), chunksize=CHUNK):
+            window.release()
+            yield result
 
 
 def run_index(

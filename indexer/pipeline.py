@@ -8,7 +8,13 @@ from archive.ids import release_id
 from archive.model import Release, Speaker
 from indexer.extract.dateline import parse_dateline
 from indexer.extract.dates import best_date
-from indexer.extract.issuer import as_author, member_office, organisation_from_site, organisation_from_text
+from indexer.extract.issuer import (
+    as_author,
+    is_wire_service,
+    member_office,
+    organisation_from_site,
+    organisation_from_text,
+)
 from indexer.extract.names import name_key
 from indexer.extract.speakers import extract_speakers
 from indexer.extract.topics import pick_topics
@@ -30,7 +36,9 @@ def build_release(draft: Draft, wire_hint: str = "") -> Release:
     if draft.format == "json" and draft.author:
         issuer, written = member_office(draft.author, draft.author_role, draft.url, draft.paragraphs)
         speakers = _with_member(speakers, written, draft)
-    issuer = issuer or draft.publisher or organisation_from_site(draft.site_name, draft.url)
+    # A page on a newswire's site carries the wire's name as its site name: the issuer is in the text.
+    issuer = issuer or next((name for name in (draft.publisher, organisation_from_site(draft.site_name, draft.url))
+                             if name and not is_wire_service(name, wire)), "")
     if not issuer:
         issuer = organisation_from_text(draft.paragraphs, _lead_sentence(draft.paragraphs), draft.title)
     issuer = as_author(issuer or wire or wire_hint)

@@ -218,3 +218,23 @@ def test_issuer_by_salience_when_nothing_more_explicit_is_said():
 ])
 def test_issuer_candidates_agree_on_the_fullest_name(paragraphs: list[str], lead: str, title: str, issuer: str):
     assert organisation_from_text(paragraphs, lead, title) == issuer
+
+
+def test_a_page_on_a_newswire_site_takes_its_issuer_from_the_text_not_the_site_name(tmp_path):
+    from indexer.pipeline import build_release
+    from indexer.sources import parse_file
+
+    page = tmp_path / "release.html"
+    page.write_text(
+        '<html><head><meta property="og:site_name" content="Harborline Newswire">'
+        "<title>Quarry Labs Opens a Test Kitchen | Harborline Newswire</title></head><body>"
+        "<nav>Home | Latest news | Submit a release</nav><article><h1>Quarry Labs Opens a Test Kitchen</h1>"
+        "<p>PORTLAND, Maine, May 6, 2025 /Harborline Newswire/ -- Quarry Labs, a maker of stone ovens, "
+        "opened a test kitchen for bakers on Tuesday and invited the public to visit it.</p>"
+        "<p>The kitchen has six ovens and seats for forty visitors. Classes start in June and run weekly.</p>"
+        "<p>SOURCE Quarry Labs</p></article><footer>Harborline Newswire. All rights reserved.</footer></body></html>",
+        encoding="utf-8")
+    (draft,) = parse_file(page, "release.html", {})
+    release = build_release(draft)
+    assert release.wire == "Harborline Newswire"
+    assert release.issuer == "Quarry Labs"

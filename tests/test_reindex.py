@@ -189,3 +189,37 @@ def test_two_files_claiming_one_canonical_url_both_stay_searchable(tmp_path: Pat
     finally:
         reader.close()
     assert any("(corrected)" in t for t in titles(home))
+
+
+def test_an_index_cut_into_many_segments_answers_like_one_segment(tmp_path: Path, monkeypatch):
+    from archive import store
+    from archive.search import SearchRequest, search
+
+    whole = IndexHome(tmp_path / "whole")
+    run_index([CORPUS], whole, jobs=1)
+    monkeypatch.setattr(store, "SEGMENT_MB", 0.05)
+    monkeypatch.setattr(store, "SMALL_SEGMENT_DOCS", 0)
+    cut = IndexHome(tmp_path / "cut")
+    run_index([CORPUS], cut, jobs=1)
+    assert len(list(cut.current().glob("*.seg"))) > 3
+    readers = IndexReader(whole), IndexReader(cut)
+    try:
+        for q in ["flood", '"county sheriff"', "speaker:whitcombe", "harbor OR river", "budget -school", ""]:
+            a, b = (search(r, SearchRequest(q=q, page_size=50)) for r in readers)
+            assert a.total == b.total > 0 or q == "budget -school"
+            assert {h.id for h in a.hits} == {h.id for h in b.hits}
+            assert [(f.name, [(v.value, v.count) for v in f.values]) for f in a.facets] == \
+                   [(f.name, [(v.value, v.count) for v in f.values]) for f in b.facets]
+    finally:
+        for r in readers:
+            r.close()
+
+
+def test_small_segments_of_incremental_runs_are_merged(folder: Path, tmp_path: Path):
+    home = IndexHome(tmp_path / "index")
+    run_index([folder], home, jobs=1)
+    for n in range(3):
+        (folder / f"extra-{n}.txt").write_text(f"Town Adds Bus Route {n}\n\nThe town added bus route {n} on Monday.\n")
+        run_index([folder], home, jobs=1)
+    assert len(list(home.current().glob("*.seg"))) <= 2, "the old small segments were merged into one"
+    assert {f"Town Adds Bus Route {n}" for n in range(3)} <= titles(home)

@@ -48,6 +48,17 @@ def member_office(name: str, chamber: str, url: str, paragraphs: list[str]) -> t
     return clean_space(f"Office of {role} {written}"), written
 
 
+_WIRE_SERVICE = re.compile(r"news\s*wire|press\s*wire|\bwire\b|press\s*release", re.I)
+
+
+def is_wire_service(name: str, wire: str = "") -> bool:
+    """A newswire's own name ("PR Newswire", "Harbor Wire"), or the wire the dateline names: it distributed
+    the release, it did not issue it."""
+    key = re.sub(r"[^a-z0-9]", "", name.lower())
+    wire_key = re.sub(r"[^a-z0-9]", "", wire.lower())
+    return bool(_WIRE_SERVICE.search(name)) or bool(key and wire_key and (key in wire_key or wire_key in key))
+
+
 def organisation_from_site(site_name: str, url: str) -> str:
     """A site's own name as an issuer; US federal departments get the "U.S." their citations use."""
     name = clean_space(site_name)

@@ -1,13 +1,20 @@
-"""SIGKILL ``archive index`` at random moments and check that the archive never loses or garbles a release.
+"""SIGKILL ``archive index`` at chosen phases and check that the archive never loses or garbles a release.
 
-Each round starts an indexing run (incremental or ``--rebuild``) over the real corpus, kills it with SIGKILL
-after a random delay (so kills land while parsing, writing, committing or swapping), then checks:
+Each round starts an indexing run over the real corpus plus a small "churn" folder that the round edits (every
+churn release gets a new version, and new churn releases appear), and kills it with SIGKILL:
+
+- ``random`` rounds after a random delay — on a ``--rebuild`` of 1–3 sources these land in parsing and writing;
+- phase rounds poll what the run has written and kill it as soon as it reaches ``committing`` (Whoosh commit
+  and facet tables), ``writing the manifest`` or ``publishing`` (manifest on disk, ``CURRENT`` not yet swapped),
+  plus a random jitter of up to ``--jitter`` seconds, so the kills land inside those short windows.
+
+After each kill it checks:
 - the index opens and answers a search;
-- every release it held before the run is still there and readable (no half-written record);
-- no id appears twice, and every id the manifest lists resolves to exactly one document;
-- the writer lock left by the killed process does not block the next run, which completes and reports.
+- every release it held before the run is still there, present once and readable (no half-written record);
+- the churn releases are all of one round — all before or all after the run (a consistent subset, never a mix);
+- the killed run's lock does not block the next run, which completes and reports.
 
-    .venv/bin/python -m tests.stress.kill_index [--kills 20] [--index /tmp/kill-index] [--seed 1]
+    .venv/bin/python -m tests.stress.kill_index [--rounds 24] [--index /tmp/kill-index] [--seed 1]
 """
 
 from __future__ import annotations
@@ -16,20 +23,25 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from archive.search import SearchRequest, search
 from archive.store import IndexHome, IndexReader
 from benchmarks.common import ROOT, corpus_paths
 
+PHASES = ("committing", "writing the manifest", "publishing")
+_VERSION = re.compile(r"churn version (\d+)")
 
-def snapshot(home: IndexHome) -> set[str]:
-    """Every id the published index holds, checked one by one: present once, readable, with a title."""
+
+def snapshot(home: IndexHome) -> tuple[set[str], set[int]]:
+    """Every id the published index holds, checked one by one, and the churn versions it shows."""
     reader = IndexReader(home)
     try:
         manifest = reader.manifest
@@ -42,19 +54,40 @@ def snapshot(home: IndexHome) -> set[str]:
         for rid in random.Random(len(ids)).sample(ids, min(300, len(ids))):
             release = reader.get(rid)
             assert release is not None and release.title and release.paragraphs, f"{rid} is not readable"
+        versions = set()
+        for source, entry in manifest["sources"].items():
+            if "churn/" in source:
+                for rid in entry.get("ids", {}):
+                    release = reader.get(rid)
+                    assert release is not None, f"churn release {rid} is not readable"
+                    versions.update(int(v) for v in _VERSION.findall(" ".join(release.paragraphs)))
         assert search(reader, SearchRequest(q="justice")).total >= 0
-        return set(ids)
+        return set(ids), versions
     finally:
         reader.close()
+
+
+def churn(folder: Path, version: int, rng: random.Random) -> None:
+    """Give every churn release a new version and add one or two new ones."""
+    folder.mkdir(parents=True, exist_ok=True)
+    count = len(list(folder.glob("*.txt"))) + rng.randint(1, 2)
+    for n in range(count):
+        (folder / f"churn-{n:03d}.txt").write_text(
+            f"Harbor Town Clerk Posts Notice {n}\n\n"
+            f"HARBOR TOWN, ME (March 3, 2025) – The clerk posted notice {n}, churn version {version}. "
+            f'"The notice stands until the next meeting," said Clerk Ada Whitcombe.\n', encoding="utf-8")
 
 
 def phase(home: IndexHome, started: float) -> str:
     """Where a run stands, read from what it has written so far."""
     current = home.current()
     newest = max(home.generations(), default=None)
-    if newest is None or newest == current or newest.stat().st_mtime < started:
+    try:
+        if newest is None or newest == current or newest.stat().st_mtime < started:
+            return "scanning or parsing"
+        names = {p.name: p.stat().st_mtime for p in newest.iterdir()}
+    except FileNotFoundError:
         return "scanning or parsing"
-    names = {p.name: p.stat().st_mtime for p in newest.iterdir()}
     if names.get("manifest.json", 0) >= started:
         return "publishing"
     if names.get("facets.npz", 0) >= started:
@@ -71,52 +104,82 @@ def run(args: list[str], index: Path) -> subprocess.Popen[bytes]:
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
 
 
+def kill_at_phase(proc: subprocess.Popen[bytes], home: IndexHome, started: float, target: str,
+                  jitter: float, limit: float) -> str:
+    """Poll until the run reaches ``target`` (or a later phase), then SIGKILL it; returns the phase hit."""
+    order = ("scanning or parsing", "writing") + PHASES
+    deadline = time.time() + limit
+    while proc.poll() is None and time.time() < deadline:
+        where = phase(home, started)
+        if order.index(where) >= order.index(target):
+            time.sleep(jitter)
+            where = phase(home, started)
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                return where
+            break
+        time.sleep(0.002)
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+        return phase(home, started)
+    return "finished"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--kills", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=24)
     parser.add_argument("--index", type=Path, default=Path("/tmp/kill-index"))
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--max-delay", type=float, default=120.0)
+    parser.add_argument("--max-delay", type=float, default=60.0, help="Longest random delay of a random round.")
+    parser.add_argument("--jitter", type=float, default=0.05, help="Longest wait after a phase is reached.")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     paths = [str(p) for p in corpus_paths()]
     shutil.rmtree(args.index, ignore_errors=True)
+    folder = args.index.parent / f"{args.index.name}-churn" / "churn"
+    shutil.rmtree(folder.parent, ignore_errors=True)
+    churn(folder, 0, rng)
     home = IndexHome(args.index)
-    first = run([paths[0]], args.index)  # start from one source; later runs add the others
-    first.wait()
-    held = snapshot(home)
+    run([*paths, str(folder)], args.index).wait()
+    held, versions = snapshot(home)
     results = []
-    for n in range(args.kills):
-        mode = rng.choice(["incremental", "rebuild"])
-        targets = paths[: rng.randint(1, len(paths))]
+    for n in range(1, args.rounds + 1):
+        kind = "random" if n % 4 == 1 else PHASES[(n // 4 + n) % len(PHASES)]
+        rebuild = kind == "random"
+        targets = ([*paths[: rng.randint(1, len(paths))]] if rebuild else [*paths]) + [str(folder)]
+        churn(folder, n, rng)
         started = time.time()
-        proc = run(targets + (["--rebuild"] if mode == "rebuild" else []), args.index)
-        delay = rng.uniform(0.5, args.max_delay)
-        time.sleep(delay)
-        finished = proc.poll() is not None
-        where = "finished" if finished else phase(home, started)
-        if not finished:
-            os.killpg(proc.pid, signal.SIGKILL)
+        proc = run(targets + (["--rebuild"] if rebuild else []), args.index)
+        if kind == "random":
+            time.sleep(rng.uniform(0.5, args.max_delay))
+            where = "finished" if proc.poll() is not None else phase(home, started)
+            if where != "finished":
+                os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            where = kill_at_phase(proc, home, started, kind, rng.uniform(0, args.jitter), 900)
         proc.wait()
-        now = snapshot(home)
-        lost = held - now if mode == "incremental" or not finished else set()
-        ok = not lost
-        results.append({"round": n + 1, "mode": mode, "sources": len(targets), "delay_s": round(delay, 1), "phase": where,
-                        "killed": not finished, "before": len(held), "after": len(now), "lost": len(lost), "ok": ok})
+        now, seen = snapshot(home)
+        published = n in seen
+        lost = set() if (rebuild and published) else held - now
+        consistent = seen in ({n}, versions)
+        ok = not lost and consistent
+        results.append({"round": n, "aim": kind, "rebuild": rebuild, "sources": len(targets) - 1, "phase": where,
+                        "killed": where != "finished", "published": published, "before": len(held),
+                        "after": len(now), "lost": len(lost), "churn_versions": sorted(seen), "ok": ok})
         print(json.dumps(results[-1]), flush=True)
-        held = now if not lost else held
-    final = run(paths, args.index)
-    out, err = final.communicate()
+        if ok:
+            held, versions = now, seen
+    churn(folder, args.rounds + 1, rng)
+    final = run([*paths, str(folder)], args.index)
+    out, _err = final.communicate()
     summary = json.loads(out or b"{}")
-    total = snapshot(home)
-    survived = sum(r["ok"] for r in results if r["killed"])
-    killed = sum(r["killed"] for r in results)
-    phases: dict[str, int] = {}
-    for r in results:
-        phases[r["phase"]] = phases.get(r["phase"], 0) + 1
-    print(f"kills survived {survived}/{killed}; phases {phases}; final run exit {final.returncode}, "
-          f"{summary.get('releases')} releases, {len(total)} verified")
-    return 0 if survived == killed and final.returncode == 0 else 1
+    total, seen = snapshot(home)
+    killed = [r for r in results if r["killed"]]
+    survived = sum(r["ok"] for r in killed)
+    phases = Counter(r["phase"] for r in results)
+    print(f"kills survived {survived}/{len(killed)}; phases {dict(phases)}; final run exit {final.returncode}, "
+          f"{summary.get('releases')} releases, {len(total)} verified, churn version {sorted(seen)}")
+    return 0 if survived == len(killed) and final.returncode == 0 and seen == {args.rounds + 1} else 1
 
 
 if __name__ == "__main__":
