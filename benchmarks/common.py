@@ -29,7 +29,7 @@ def corpus_paths() -> list[Path]:
 
 
 class TreeMemory:
-    """Samples the resident memory of this process plus all its descendants (the parsing workers) while open.
+    """Samples the memory of this process plus all its descendants (the parsing workers) while open.
 
     ``ru_maxrss`` only knows the largest single process; what a machine needs is the sum, at its peak.
     """
@@ -55,26 +55,31 @@ class TreeMemory:
 
 
 def tree_rss_kib(root: int) -> int:
-    """Resident memory (KiB) of ``root`` and every process descended from it, from /proc."""
+    """Memory (KiB) of ``root`` and every process descended from it, from /proc: proportional set size, so
+    pages the forked workers share are counted once, not once per process (plain RSS where PSS is missing)."""
     parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            statm = (entry / "statm").read_text().split()
-        except OSError:
-            continue
-        pid = int(entry.name)
-        parents[pid] = int(stat.rsplit(")", 1)[1].split()[1])
-        rss[pid] = int(statm[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
     total, todo = 0, [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        total += _process_kib(pid)
         todo.extend(child for child, parent in parents.items() if parent == pid)
     return total
+
+
+def _process_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
+    except (OSError, ValueError):
+        return 0
 
 
 def folder_size_mib(path: Path) -> float:

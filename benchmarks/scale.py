@@ -3,8 +3,8 @@
 Lengths, vocabulary (word frequencies), speakers, topics, issuers, tags and dates are sampled from an existing
 real index, then written as JSONL files (10,000 releases a file) that the real indexer reads end to end.
 
-    .venv/bin/python -m benchmarks.scale generate --from-index var/full --count 100000 --out /tmp/scale-100k
-    .venv/bin/python -m benchmarks.scale run --from-index var/full --count 100000
+    .venv/bin/python -m benchmarks.scale run --count 100000
+    nice -n 19 .venv/bin/python -m benchmarks.scale run --count 1000000 --step 100000   # resumable
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import json
 import os
 import random
 import re
-import shutil
 import sys
 import time
 from collections import Counter
@@ -84,38 +83,70 @@ def main() -> int:
     parser.add_argument("command", choices=["generate", "run"])
     parser.add_argument("--from-index", type=Path, default=Path("var/full"))
     parser.add_argument("--count", type=int, default=100_000)
-    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--step", type=int, default=0,
+                        help="Index in incremental runs of this many releases (each one published, so an "
+                             "interrupted build resumes at its last step). Default: one run.")
+    parser.add_argument("--out", type=Path, default=None, help="Default: var/scale-<count>.")
     args = parser.parse_args()
-    reader = IndexReader(IndexHome(args.from_index))
-    out = args.out or Path(f"/tmp/scale-{args.count}")
+    out = args.out or Path(f"var/scale-{args.count}")
     started = time.perf_counter()
+    reader = IndexReader(IndexHome(args.from_index))
     generate(reader, args.count, out)
-    print(f"generated {args.count:,} synthetic releases in {out} ({time.perf_counter() - started:.0f} s)")
     reader.close()
+    print(f"{args.count:,} synthetic releases in {out} ({time.perf_counter() - started:.0f} s)", flush=True)
     if args.command == "generate":
         return 0
-    from benchmarks.query import check_counts, draw_queries, summary, timed
+    home = IndexHome(out.parent / f"{out.name}-index")
+    steps = ingest_in_steps(out, home, args.count, args.step or args.count)
+    report = {"count": args.count, "steps": steps,
+              "ingest_seconds": round(sum(s["seconds"] for s in steps), 1),
+              "ingest_rate": round(args.count / sum(s["seconds"] for s in steps), 1),
+              "peak_rss_mib": max(s["peak_rss_mib"] for s in steps), "index_mib": folder_size_mib(home.path),
+              **query_figures(home)}
+    print(json.dumps(report, indent=2))
+    print(f"saved {save(f'scale-{args.count}', report)}")
+    return 0
+
+
+def ingest_in_steps(out: Path, home: IndexHome, count: int, step: int) -> list[dict]:
+    """Index the generated files ``step`` releases at a time; steps done by an earlier invocation are kept
+    (``steps.json`` beside the index) and not redone."""
     from indexer.build import run_index
 
-    home = IndexHome(out.parent / f"{out.name}-index")
-    shutil.rmtree(home.path, ignore_errors=True)
-    started = time.perf_counter()
-    with TreeMemory() as memory:
-        result = run_index([out], home, rebuild=True)
-    seconds = time.perf_counter() - started
+    log = home.path.parent / f"{home.path.name}-steps.json"
+    steps: list[dict] = json.loads(log.read_text()) if log.exists() and home.current() else []
+    files = sorted(out.glob("synthetic-*.jsonl"))
+    for upto in range(step, count + step, step):
+        upto = min(upto, count)
+        if any(s["releases"] >= upto for s in steps):
+            continue
+        started = time.perf_counter()
+        with TreeMemory() as memory:
+            result = run_index(files[: -(-upto // PER_FILE)], home)
+        steps.append({"releases": result.releases, "added": result.added,
+                      "seconds": round(time.perf_counter() - started, 1), "peak_rss_mib": memory.peak_mib})
+        log.write_text(json.dumps(steps, indent=2))
+        print(json.dumps(steps[-1]), flush=True)
+    return steps
+
+
+def query_figures(home: IndexHome) -> dict:
+    from benchmarks.query import check_counts, draw_queries, summary, timed
+
+    opened = time.perf_counter()
     reader = IndexReader(home)
+    open_ms = (time.perf_counter() - opened) * 1000
     rng = random.Random(2)
     queries = draw_queries(reader, 200, rng)
+    reader.close()
+    reader = IndexReader(home)
     cold = timed(reader, queries)
     warm = timed(reader, queries)
     checked, wrong = check_counts(reader, queries, 50, rng)
     searching_mib = round(tree_rss_kib(os.getpid()) / 1024, 1)  # the reader open, after 600 searches
-    report = {"count": args.count, "ingest_seconds": round(seconds, 1), "ingest_rate": round(result.releases / seconds, 1),
-              "index_mib": folder_size_mib(home.path), "peak_rss_mib": memory.peak_mib,
-              "searching_rss_mib": searching_mib, "query_cold": summary(cold), "query_warm": summary(warm), "count_checks": checked, "count_mismatches": len(wrong)}
-    print(json.dumps(report, indent=2))
-    print(f"saved {save(f'scale-{args.count}', report)}")
-    return 0
+    reader.close()
+    return {"open_reader_ms": round(open_ms, 1), "searching_rss_mib": searching_mib, "query_cold": summary(cold),
+            "query_warm": summary(warm), "count_checks": checked, "count_mismatches": len(wrong)}
 
 
 if __name__ == "__main__":

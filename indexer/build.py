@@ -186,7 +186,7 @@ def _results(jobs: list[tuple[str, str, str, str]], workers: int) -> Iterator[di
     if workers <= 1 or len(jobs) < 8:
         yield from map(_parse_job, jobs)
         return
-    window = threading.BoundedSemaphore(workers * CHUNK * 8)
+    window = threading.BoundedSemaphore(workers * CHUNK * 2)
 
     def feed() -> Iterator[tuple[str, str, str, str]]:
         for job in jobs:
