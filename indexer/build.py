@@ -187,17 +187,23 @@ def _results(jobs: list[tuple[str, str, str, str]], workers: int) -> Iterator[di
         yield from map(_parse_job, jobs)
         return
     window = threading.BoundedSemaphore(workers * CHUNK * 2)
+    stopped = threading.Event()
 
     def feed() -> Iterator[tuple[str, str, str, str]]:
         for job in jobs:
-            window.acquire()
+            while not window.acquire(timeout=0.1):
+                if stopped.is_set():  # the run failed: let the pool's feeder thread end, or closing it hangs
+                    return
             yield job
 
     ctx = multiprocessing.get_context("forkserver" if sys.platform != "darwin" else "spawn")
     with ctx.Pool(workers) as pool:
-        for result in pool.imap_unordered(_parse_job, feed(), chunksize=CHUNK):
-            window.release()
-            yield result
+        try:
+            for result in pool.imap_unordered(_parse_job, feed(), chunksize=CHUNK):
+                window.release()
+                yield result
+        finally:
+            stopped.set()
 
 
 def run_index(

@@ -223,3 +223,37 @@ def test_small_segments_of_incremental_runs_are_merged(folder: Path, tmp_path: P
         run_index([folder], home, jobs=1)
     assert len(list(home.current().glob("*.seg"))) <= 2, "the old small segments were merged into one"
     assert {f"Town Adds Bus Route {n}" for n in range(3)} <= titles(home)
+
+
+def test_a_run_that_fails_midway_with_workers_stops_promptly_and_keeps_the_index(tmp_path: Path, monkeypatch):
+    from indexer import build
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(120):
+        (folder / f"r{n}.txt").write_text(f"Library Extends Hours {n}\n\nThe library will stay open until nine, notice {n}.\n")
+    home = IndexHome(tmp_path / "index")
+    run_index([folder], home, jobs=2)
+    before = ids(home)
+    for n in range(120):
+        (folder / f"r{n}.txt").write_text(f"Library Extends Hours {n}\n\nThe library will stay open until ten, notice {n}.\n")
+    applied = []
+
+    def fail_on_third(*args, **kwargs):
+        applied.append(1)
+        if len(applied) == 3:
+            raise OSError("disk full")
+        return real_apply(*args, **kwargs)
+
+    real_apply = build._apply
+    monkeypatch.setattr(build, "_apply", fail_on_third)
+    signal.signal(signal.SIGALRM, lambda *a: (_ for _ in ()).throw(TimeoutError("the failed run hung")))
+    signal.alarm(60)
+    started = time.monotonic()
+    try:
+        with pytest.raises(OSError, match="disk full"):
+            run_index([folder], home, jobs=2)
+    finally:
+        signal.alarm(0)
+    assert time.monotonic() - started < 30, "the pool was left waiting for work that never came"
+    assert ids(home) == before and len(before) == 120
