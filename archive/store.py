@@ -190,7 +190,8 @@ class IndexWriter:
 
     def _new_writer(self) -> Any:
         # The pool's own limit sits above ours, so it never spills: we cut a segment first.
-        return self._index.writer(limitmb=math.ceil(2 * self._limit / 2**20), procs=1, multisegment=False)
+        return self._index.writer(limitmb=math.ceil(2 * self._limit / 2**20), procs=1, multisegment=False,
+                                  compound=False)
 
     def add(self, document: dict[str, Any]) -> None:
         """Adds one document made by :func:`archive.schema.analysed_document` (or ``to_document``)."""
