@@ -83,6 +83,8 @@ def phase(home: IndexHome, started: float) -> str:
     current = home.current()
     newest = max(home.generations(), default=None)
     try:
+        if newest is not None and newest == current and newest.stat().st_mtime >= started:
+            return "published"  # swapped in; the process has not exited yet
         if newest is None or newest == current or newest.stat().st_mtime < started:
             return "scanning or parsing"
         names = {p.name: p.stat().st_mtime for p in newest.iterdir()}
@@ -107,7 +109,7 @@ def run(args: list[str], index: Path) -> subprocess.Popen[bytes]:
 def kill_at_phase(proc: subprocess.Popen[bytes], home: IndexHome, started: float, target: str,
                   jitter: float, limit: float) -> str:
     """Poll until the run reaches ``target`` (or a later phase), then SIGKILL it; returns the phase hit."""
-    order = ("scanning or parsing", "writing") + PHASES
+    order = ("scanning or parsing", "writing", *PHASES, "published")
     deadline = time.time() + limit
     while proc.poll() is None and time.time() < deadline:
         where = phase(home, started)
