@@ -113,12 +113,9 @@ class FacetTables:
             day[:] = np.fromiter((column[i] for i in range(size)), dtype=np.int64, count=size)
         tables = {}
         for facet, field in FACET_FIELDS.items():
-            values: list[str] = []
-            docs: list[np.ndarray] = []
-            for term in reader.lexicon(field):
-                ids = np.fromiter(reader.postings(field, term).all_ids(), dtype=np.int64)
-                values.append(display_facet_value(term.decode("utf-8")))
-                docs.append(ids)
+            postings = _postings_by_term(reader, field)
+            values = [display_facet_value(term.decode("utf-8")) for term in postings]
+            docs = list(postings.values())
             if facet == "speaker":
                 values, docs = _merge_variants(values, docs)
             pair_doc = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
@@ -159,6 +156,22 @@ class FacetTables:
             return None
 
 
+def _postings_by_term(reader: Any, field: str) -> dict[bytes, np.ndarray]:
+    """Every term of ``field`` with its document numbers, in term order.
+
+    Read segment by segment: each segment looks up only its own terms. Asking the whole reader instead
+    makes every term a lookup in every segment — most of them misses, each a seek in a file.
+    """
+    found: dict[bytes, list[np.ndarray]] = {}
+    for segment, offset in reader.leaf_readers():
+        if field not in segment.schema:
+            continue
+        for term in segment.lexicon(field):
+            ids = np.fromiter(segment.postings(field, term).all_ids(), dtype=np.int64) + offset
+            found.setdefault(term, []).append(ids)
+    return {term: np.concatenate(found[term]) for term in sorted(found)}
+
+
 def _fold_duplicates(reader: Any, live: np.ndarray) -> np.ndarray:
     """Union-find over documents sharing a duplicate key; each group's lowest document number leads."""
     size = len(live)
@@ -171,10 +184,8 @@ def _fold_duplicates(reader: Any, live: np.ndarray) -> np.ndarray:
         return x
 
     if "f_dup" in reader.schema:
-        for term in reader.lexicon("f_dup"):
-            if reader.doc_frequency("f_dup", term) < 2:
-                continue
-            docs = [d for d in reader.postings("f_dup", term).all_ids() if live[d]]
+        for ids in _postings_by_term(reader, "f_dup").values():
+            docs = [int(d) for d in ids if live[d]]
             for other in docs[1:]:
                 a, b = root(docs[0]), root(other)
                 if a != b:
