@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import re
+import statistics
 import string
 import sys
 import tempfile
@@ -117,6 +119,9 @@ def main() -> int:
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
     parser.add_argument("--json", type=Path, help="Write the scores as JSON here.")
     parser.add_argument("--show-errors", action="store_true", help="List every mismatch.")
+    parser.add_argument("--cost", type=Path, metavar="CORPUS",
+                        help="Also time parsing against extraction per release on 200 random files of each source "
+                             "folder under CORPUS (the unpacked corpus, e.g. .corpus-cache).")
     args = parser.parse_args()
     labels = json.loads((args.shared / "labels" / "dev.json").read_text(encoding="utf-8"))
     samples = args.shared / "corpus" / "samples"
@@ -146,9 +151,39 @@ def main() -> int:
     print(f"(indexed {len(by_key)} sample keys in {elapsed:.1f} s)")
     if args.show_errors:
         print("\n".join(errors))
+    if args.cost:
+        print(f"\n{'per release':<20}{'parse ms':>12}{'extract ms':>12}")
+        for folder in sorted(p for p in args.cost.iterdir() if p.is_dir()):
+            parse_ms, extract_ms = cost(folder)
+            print(f"{folder.name:<20}{parse_ms:>12.2f}{extract_ms:>12.2f}")
     if args.json:
         args.json.write_text(json.dumps(table, indent=2), encoding="utf-8")
     return 0
+
+
+def cost(folder: Path, files: int = 200) -> tuple[float, float]:
+    """Median milliseconds per release of parsing (reading the file into drafts) and of extraction
+    (dates, dateline, issuer, speakers, topics: ``build_release``), on the same random files."""
+    from indexer.pipeline import build_release
+    from indexer.sources import SkipFile, parse_file
+    from indexer.sources.jsonfile import load_mapping
+
+    paths = sorted(p for p in folder.rglob("*") if p.is_file())
+    parse, extract = [], []
+    for path in random.Random(1).sample(paths, min(files, len(paths))):
+        started = time.perf_counter()
+        drafts = [d for d in parse_file(path, path.name, load_mapping(None)) if not isinstance(d, SkipFile)]
+        if not drafts:
+            continue
+        parse.append((time.perf_counter() - started) * 1000 / len(drafts))
+        started = time.perf_counter()
+        for draft in drafts:
+            try:
+                build_release(draft)
+            except SkipFile:
+                pass
+        extract.append((time.perf_counter() - started) * 1000 / len(drafts))
+    return statistics.median(parse), statistics.median(extract)
 
 
 if __name__ == "__main__":
