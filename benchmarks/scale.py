@@ -1,7 +1,7 @@
 """Synthetic releases shaped like the real corpus, for ingest and query figures at 100k and 1M.
 
 Lengths, vocabulary (word frequencies), speakers, topics, issuers, tags and dates are sampled from an existing
-real index, then written as JSONL files (10,000 releases a file) that the real indexer reads end to end.
+real index, then written as JSONL files (2,000 releases a file) that the real indexer reads end to end.
 
     .venv/bin/python -m benchmarks.scale run --count 100000
     nice -n 19 .venv/bin/python -m benchmarks.scale run --count 1000000 --step 100000   # resumable
@@ -23,7 +23,7 @@ from pathlib import Path
 from archive.store import IndexHome, IndexReader
 from benchmarks.common import TreeMemory, folder_size_mib, save, tree_rss_kib
 
-PER_FILE = 10_000
+PER_FILE = 2_000  # ~7.5 MB a file: under the indexer's 20 MB per-file limit
 
 
 class Shape:

@@ -30,7 +30,8 @@ from indexer.sources.registry import kind_of
 
 EXTRACTOR_VERSION = 6  # bump when extraction or the schema changes: older indexes are rebuilt
 PER_FILE_SECONDS = 30
-CHUNK = 8  # files a worker parses per task
+CHUNK = 8  # files a worker parses per task, when files are small (one release each)
+BIG_FILE = 1 << 20  # files this large on average (exports of many records) go one per task
 Progress = Callable[[int, int], None]
 
 
@@ -175,18 +176,20 @@ def _wire_from_path(source: str) -> str:
     return ""
 
 
-def _results(jobs: list[tuple[str, str, str, str]], workers: int) -> Iterator[dict[str, Any]]:
+def _results(jobs: list[tuple[str, str, str, str]], workers: int, mean_size: float = 0) -> Iterator[dict[str, Any]]:
     """Parse results, in an order that keeps both sides busy and memory flat.
 
     Jobs are interleaved by a hash of their path: HTML pages are parse-heavy (the workers are the bottleneck),
     Markdown and JSON writer-heavy (the writer is); mixed, neither waits for long. At most ``window`` results
-    are in flight, so a writer that falls behind does not let finished results pile up in memory.
+    are in flight, so a writer that falls behind does not let finished results pile up in memory. Exports
+    of many records go one file per task, so a worker never holds several of them at once.
     """
     jobs = sorted(jobs, key=lambda job: zlib.crc32(job[1].encode("utf-8", "surrogateescape")))
     if workers <= 1 or len(jobs) < 8:
         yield from map(_parse_job, jobs)
         return
-    window = threading.BoundedSemaphore(workers * CHUNK * 2)
+    chunk = 1 if mean_size >= BIG_FILE else CHUNK
+    window = threading.BoundedSemaphore(workers * chunk * 2)
     stopped = threading.Event()
 
     def feed() -> Iterator[tuple[str, str, str, str]]:
@@ -199,7 +202,7 @@ def _results(jobs: list[tuple[str, str, str, str]], workers: int) -> Iterator[di
     ctx = multiprocessing.get_context("forkserver" if sys.platform != "darwin" else "spawn")
     with ctx.Pool(workers) as pool:
         try:
-            for result in pool.imap_unordered(_parse_job, feed(), chunksize=CHUNK):
+            for result in pool.imap_unordered(_parse_job, feed(), chunksize=chunk):
                 window.release()
                 yield result
         finally:
@@ -254,7 +257,8 @@ def run_index(
                     summary.removed += 1
             done = 0
             workers = jobs or os.cpu_count() or 1
-            for result in _results(todo, workers):
+            mean_size = sum(stats[job[1]].size for job in todo) / max(len(todo), 1)
+            for result in _results(todo, workers, mean_size):
                 done += 1
                 if progress:
                     progress(done, len(todo))

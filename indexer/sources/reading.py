@@ -19,7 +19,8 @@ def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
     if size == 0:
         raise SkipFile("empty file")
     if size > limit:
-        raise SkipFile(f"too large ({size:,} bytes; the limit is {limit:,})")
+        hint = "; split the export into smaller files" if "json" in path.name.lower() else ""
+        raise SkipFile(f"too large ({size:,} bytes; the limit is {limit:,}){hint}")
     try:
         data = path.read_bytes()
     except OSError as exc:
