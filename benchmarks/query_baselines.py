@@ -45,6 +45,21 @@ def _parts(query: str) -> list[tuple[str, str, bool]]:
     return parts
 
 
+def translate(query: str, field: str, phrase: str, word: str, joiner: str) -> str:
+    """A benchmark query in another engine's syntax: each term through its template, all required."""
+    terms = []
+    for name, words, is_phrase in _parts(query):
+        if not words:
+            continue
+        if name:
+            terms.append(field.format(field=name, words=words))
+        elif is_phrase:
+            terms.append(phrase.format(words=words))
+        else:
+            terms.extend(word.format(words=w) for w in words.split())
+    return joiner.join(terms)
+
+
 class Tantivy:
     """tantivy (PyPI ``tantivy``): BM25, positions for phrases, fast fields + terms aggregations for facets."""
 
@@ -83,18 +98,7 @@ class Tantivy:
         self.searcher = self.index.searcher()
 
     def translate(self, query: str) -> str:
-        terms = []
-        for field, words, phrase in _parts(query):
-            if not words:
-                continue
-            text = f'"{words}"' if phrase or field else words
-            if field:
-                terms.append(f"+{field}:{text}")
-            elif phrase:
-                terms.append(f"+{text}")
-            else:
-                terms.extend(f"+{w}" for w in words.split())
-        return " ".join(terms)
+        return translate(query, field='+{field}:"{words}"', phrase='+"{words}"', word="+{words}", joiner=" ")
 
     def run(self, query: str) -> dict[str, Any]:
         parsed = self.index.parse_query(self.translate(query), ["title", "text"])
@@ -133,17 +137,8 @@ class Fts5:
         self.build_seconds = time.perf_counter() - started
 
     def translate(self, query: str) -> str:
-        terms = []
-        for field, words, phrase in _parts(query):
-            if not words:
-                continue
-            if field:
-                terms.append(f'{field} : "{words}"')
-            elif phrase:
-                terms.append(f'{{title text}} : "{words}"')
-            else:
-                terms.extend(f'{{title text}} : "{w}"' for w in words.split())
-        return " AND ".join(terms)
+        unfielded = '{{title text}} : "{words}"'
+        return translate(query, field='{field} : "{words}"', phrase=unfielded, word=unfielded, joiner=" AND ")
 
     def run(self, query: str) -> dict[str, Any]:
         match = self.translate(query)
