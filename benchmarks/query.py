@@ -116,6 +116,25 @@ def baselines(reader: IndexReader, queries: list[str]) -> dict[str, dict]:
     return out
 
 
+def measure(home: IndexHome, n_queries: int, n_checks: int, seed: int) -> tuple[IndexReader, list[str], dict, list[str]]:
+    """Open the index (timed), draw queries, time them cold (a freshly opened reader) and warm (median of 3
+    passes), and check facet counts. Returns the reader, still open, the queries, the figures and the
+    mismatches."""
+    rng = random.Random(seed)
+    opened = time.perf_counter()
+    reader = IndexReader(home)
+    open_ms = (time.perf_counter() - opened) * 1000
+    queries = draw_queries(reader, n_queries, rng)
+    reader.close()
+    reader = IndexReader(home)
+    cold = timed(reader, queries)
+    warm = [statistics.median(t) for t in zip(*(timed(reader, queries) for _ in range(3)), strict=True)]
+    checked, wrong = check_counts(reader, queries, n_checks, rng)
+    report = {"releases": int(reader.tables.live.sum()), "queries": len(queries), "open_reader_ms": round(open_ms, 1),
+              "cold": summary(cold), "warm": summary(warm), "count_checks": checked, "count_mismatches": len(wrong)}
+    return reader, queries, report, wrong
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--index", type=Path, default=Path("var/full"))
@@ -125,22 +144,9 @@ def main() -> int:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--skip-baselines", action="store_true", help="Only Whoosh: no tantivy or FTS5 runs.")
     args = parser.parse_args()
-    rng = random.Random(args.seed)
-    home = IndexHome(args.index)
-    opened = time.perf_counter()
-    reader = IndexReader(home)
-    open_ms = (time.perf_counter() - opened) * 1000
-    queries = draw_queries(reader, args.queries, rng)
-    reader.close()
-    reader = IndexReader(home)
-    cold = timed(reader, queries)
-    warm = [statistics.median(t) for t in zip(*(timed(reader, queries) for _ in range(3)), strict=True)]
-    checked, wrong = check_counts(reader, queries, args.checks, rng)
-    report: dict = {
-        "index": str(args.index), "releases": int(reader.tables.live.sum()), "queries": len(queries),
-        "open_reader_ms": round(open_ms, 1), "cold": summary(cold), "warm": summary(warm),
-        "count_checks": checked, "count_mismatches": len(wrong),
-    }
+    reader, queries, report, wrong = measure(IndexHome(args.index), args.queries, args.checks, args.seed)
+    report = {"index": str(args.index), **report}
+    checked = report["count_checks"]
     rows = [("whoosh cold", report["cold"]), ("whoosh warm", report["warm"])]
     if not args.skip_baselines:
         report["baselines"] = baselines(reader, queries)

@@ -131,22 +131,13 @@ def ingest_in_steps(out: Path, home: IndexHome, count: int, step: int) -> list[d
 
 
 def query_figures(home: IndexHome) -> dict:
-    from benchmarks.query import check_counts, draw_queries, summary, timed
+    """The query benchmark's figures on this index, and the memory of the process with the reader open."""
+    from benchmarks.query import measure
 
-    opened = time.perf_counter()
-    reader = IndexReader(home)
-    open_ms = (time.perf_counter() - opened) * 1000
-    rng = random.Random(2)
-    queries = draw_queries(reader, 200, rng)
+    reader, _queries, report, _wrong = measure(home, 200, 50, seed=2)
+    report["searching_rss_mib"] = round(tree_rss_kib(os.getpid()) / 1024, 1)  # after the searches above
     reader.close()
-    reader = IndexReader(home)
-    cold = timed(reader, queries)
-    warm = timed(reader, queries)
-    checked, wrong = check_counts(reader, queries, 50, rng)
-    searching_mib = round(tree_rss_kib(os.getpid()) / 1024, 1)  # the reader open, after 600 searches
-    reader.close()
-    return {"open_reader_ms": round(open_ms, 1), "searching_rss_mib": searching_mib, "query_cold": summary(cold),
-            "query_warm": summary(warm), "count_checks": checked, "count_mismatches": len(wrong)}
+    return report
 
 
 if __name__ == "__main__":
