@@ -117,16 +117,14 @@ def organisation_from_text(paragraphs: list[str], lead: str = "", title: str = "
     text keeps naming. The first one found wins, written in its fullest form: when another candidate is the
     same name with a little more ("News Direct" → "News Direct Corp."), that one.
     """
-    about = organisation_from_about(paragraphs, f"{title}\n{lead}")
-    contact = organisation_from_contact(paragraphs)
-    details = organisation_from_contact_details(paragraphs)
     m = _SOURCE.search("\n".join(paragraphs[-5:]))
-    source = clean_space(m.group(1)).strip(" .") if m else ""
-    ranked = [as_author(c) for c in (organisation_from_lead(lead) if lead else "", about,
-                                     organisation_from_headline(title) if title else "", contact,
-                                     details if _looks_like_organisation(details) else "", source)]
+    from_lead, about, from_title, contact, details, source = (as_author(c) for c in (
+        organisation_from_lead(lead) if lead else "", organisation_from_about(paragraphs, f"{title}\n{lead}"),
+        organisation_from_headline(title) if title else "", organisation_from_contact(paragraphs),
+        organisation_from_contact_details(paragraphs), clean_space(m.group(1)).strip(" .") if m else ""))
+    ranked = [from_lead, about, from_title, contact, details if _looks_like_organisation(details) else "", source]
     chosen = next((c for c in ranked if c), "") or organisation_by_salience(paragraphs)
-    return _fullest(chosen, [as_author(c) for c in (about, contact, details, source)])
+    return _fullest(chosen, [about, contact, details, source])
 
 
 def organisation_from_about(paragraphs: list[str], subject: str = "") -> str:
@@ -195,11 +193,6 @@ _GENERIC_HEADINGS = {"author", "authors", "company", "us", "firm", "artist", "bo
 
 def _about_name(rest: str) -> str:
     """The name in an "About X" section heading, whether or not the heading kept its own line."""
-    line = re.split(r"\s*\n\s*|\s{2,}", rest.strip(), maxsplit=1)
-    if len(line) == 2 and len(line[0].split()) <= 8:  # the heading kept its line (or its double space)
-        if bare_word(line[0]) in _GENERIC_HEADINGS:
-            return _about_name(line[1])
-        rest = line[0]
     rest = re.sub(r"(?<=[a-z])(?=The\b)", " ", as_author(rest))
     first = rest.split()[0] if rest.split() else ""
     if len(first) > 2:
