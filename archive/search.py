@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from archive.evaluate import evaluate
 from archive.facets import FacetTables
 from archive.highlight import passages
 from archive.model import Release
@@ -112,16 +113,24 @@ def _bool_mask(docnums: Any, size: int) -> np.ndarray:
 _MATCH_CACHE: OrderedDict[tuple[str, str], Any] = OrderedDict()
 _MATCH_CACHE_SIZE = 64
 _MATCH_LOCK = threading.Lock()
+_MISSING = object()
+EVALUATOR = True  # False: Whoosh's own matchers answer every query (the query benchmark compares the two)
+
+
+def clear_cache() -> None:
+    """Forget every remembered match (benchmarks time the matching itself)."""
+    with _MATCH_LOCK:
+        _MATCH_CACHE.clear()
 
 
 def _cached(reader: IndexReader, kind: str, parsed: ParsedQuery, compute: Any) -> Any:
     """Remember a query's result for the generation it was computed on: clicking facets, paging and
-    re-sorting repeat the same query text, and only the first pass pays Whoosh's cost (what Solr's result
+    re-sorting repeat the same query text, and only the first pass pays for matching (what Solr's result
     cache does). Keyed by the generation's folder, so a new generation never sees an old answer."""
     key = (str(reader.generation), f"{kind}:{parsed.whoosh!r}")
     with _MATCH_LOCK:
-        cached = _MATCH_CACHE.get(key)
-        if cached is not None:
+        cached = _MATCH_CACHE.get(key, _MISSING)
+        if cached is not _MISSING:
             _MATCH_CACHE.move_to_end(key)
             return cached
     value = compute()
@@ -132,13 +141,35 @@ def _cached(reader: IndexReader, kind: str, parsed: ParsedQuery, compute: Any) -
     return value
 
 
+def _evaluated(reader: IndexReader, parsed: ParsedQuery) -> tuple[np.ndarray, np.ndarray] | None:
+    """Every document matching the text query with its score, in document order, read with NumPy from the
+    posting blocks; None for the rare query only Whoosh's own matchers can answer."""
+
+    if not EVALUATOR:
+        return None
+
+    def compute() -> tuple[np.ndarray, np.ndarray] | None:
+        with reader.lock:
+            found = evaluate(reader.searcher, parsed.whoosh)
+        if found is not None:
+            for array in found:
+                array.setflags(write=False)
+        return found
+
+    return _cached(reader, "evaluated", parsed, compute)
+
+
 def _matching(reader: IndexReader, parsed: ParsedQuery) -> np.ndarray:
     """The live documents matching the text query."""
 
     def compute() -> np.ndarray:
         tables = reader.tables
-        with reader.lock:
-            docnums = np.fromiter(reader.searcher.docs_for_query(parsed.whoosh), dtype=np.int64)
+        found = _evaluated(reader, parsed)
+        if found is not None:
+            docnums = found[0]
+        else:
+            with reader.lock:
+                docnums = np.fromiter(reader.searcher.docs_for_query(parsed.whoosh), dtype=np.int64)
         mask = _bool_mask(docnums, tables.size) & tables.live
         mask.setflags(write=False)
         return mask
@@ -146,8 +177,12 @@ def _matching(reader: IndexReader, parsed: ParsedQuery) -> np.ndarray:
     return _cached(reader, "matching", parsed, compute)
 
 
-def _ranked(reader: IndexReader, parsed: ParsedQuery) -> tuple[np.ndarray, np.ndarray]:
-    """Every match of the text query, best first, with its score; filters and pages then only subset it."""
+def _scored(reader: IndexReader, parsed: ParsedQuery) -> tuple[np.ndarray, np.ndarray]:
+    """Every match of the text query with its relevance score, in document order; filters, sorting and
+    pages then only subset it."""
+    found = _evaluated(reader, parsed)
+    if found is not None:
+        return found
 
     def compute() -> tuple[np.ndarray, np.ndarray]:
         with reader.lock:
@@ -156,9 +191,10 @@ def _ranked(reader: IndexReader, parsed: ParsedQuery) -> tuple[np.ndarray, np.nd
             pairs = results.top_n
         docs = np.fromiter((d for _s, d in pairs), dtype=np.int64, count=len(pairs))
         scores = np.fromiter((x for x, _d in pairs), dtype=np.float64, count=len(pairs))
-        return docs, scores
+        order = np.argsort(docs)
+        return docs[order], scores[order]
 
-    return _cached(reader, "ranked", parsed, compute)
+    return _cached(reader, "scored", parsed, compute)
 
 
 def _date_mask(tables: FacetTables, date_from: str, date_to: str) -> np.ndarray | None:
@@ -277,14 +313,20 @@ def _parse(reader: IndexReader, request: SearchRequest) -> ParsedQuery:
     return parse_query(request.q, resolve)
 
 
-def _ordered(reader: IndexReader, parsed: ParsedQuery, sort: str, hits_mask: np.ndarray, filtered: bool,
+def _ordered(reader: IndexReader, parsed: ParsedQuery, sort: str, hits_mask: np.ndarray,
              start: int, stop: int) -> list[tuple[int, float | None]]:
-    """Document numbers ``start:stop`` of the hits in the requested order, with relevance scores."""
+    """Document numbers ``start:stop`` of the hits in the requested order, with relevance scores. Ties keep
+    document order, so pages never overlap; only the hits up to ``stop`` are sorted."""
     if sort == "relevance" and not parsed.is_empty:
-        docs, scores = _ranked(reader, parsed)
+        docs, scores = _scored(reader, parsed)
         keep = hits_mask[docs]
         docs, scores = docs[keep], scores[keep]
-        return [(int(d), float(x)) for d, x in zip(docs[start:stop], scores[start:stop], strict=True)]
+        if stop < len(docs):
+            bar = np.partition(scores, len(scores) - stop)[len(scores) - stop]  # the stop-th best score
+            best = scores >= bar
+            docs, scores = docs[best], scores[best]
+        order = np.lexsort((docs, -scores))[start:stop]
+        return [(int(d), float(x)) for d, x in zip(docs[order], scores[order], strict=True)]
     docs = np.flatnonzero(hits_mask)
     days = reader.tables.day[docs]
     order = np.lexsort((docs, days)) if sort == "oldest" else np.lexsort((docs, -days))
@@ -307,7 +349,7 @@ def search(reader: IndexReader, request: SearchRequest) -> SearchResult:
     sort = request.sort if request.sort in SORTS else "relevance"
     chosen: list[tuple[int, float | None]] = []
     if total and offset < total:
-        chosen = _ordered(reader, parsed, sort, hits_mask, bool(masks) or date_mask is not None, offset, offset + page_size)
+        chosen = _ordered(reader, parsed, sort, hits_mask, offset, offset + page_size)
     hits = [_hit(reader.release_at(docnum), parsed, request.passages, score) for docnum, score in chosen]
     for hit, (docnum, _score) in zip(hits, chosen, strict=True):
         hit.copies = [reader.stored_id(d) for d in tables.copies_of(docnum)]
@@ -332,7 +374,7 @@ def matching_releases(reader: IndexReader, request: SearchRequest, limit: int | 
     batch = 200
     for start in range(0, total, batch):
         stop = min(start + batch, total)
-        for docnum, _score in _ordered(reader, parsed, sort, base, bool(masks) or date_mask is not None, start, stop):
+        for docnum, _score in _ordered(reader, parsed, sort, base, start, stop):
             yield reader.release_at(docnum)
 
 

@@ -2,7 +2,8 @@
 
 Draws queries from the index's own releases (single words, pairs, phrases, field queries), runs each through
 the same ``search()`` the web uses — facets, date histogram and highlighted passages included — cold (a
-freshly opened reader) and warm, and checks that every facet count equals the hits its filter then returns
+freshly opened reader) and warm, then each query once more with its matching done by Whoosh's own matchers
+instead of the NumPy evaluator, side by side, and checks that every facet count equals the hits its filter then returns
 for random query/filter pairs. Then the same queries, doing the same work, against tantivy and SQLite FTS5
 built from the same releases (``benchmarks/query_baselines.py``), for ratios measured in the same run.
 
@@ -22,6 +23,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from archive import search as search_module
 from archive.search import SearchRequest, search
 from archive.store import IndexHome, IndexReader
 
@@ -116,10 +118,27 @@ def baselines(reader: IndexReader, queries: list[str]) -> dict[str, dict]:
     return out
 
 
+def matchers_side_by_side(reader: IndexReader, queries: list[str]) -> dict[str, dict]:
+    """Each query through ``search()`` twice in a row, nothing remembered between: once matched and scored
+    by the NumPy evaluator (``archive/evaluate.py``), once by Whoosh's own matchers — the same run, the
+    same moment, so the ratio holds on a noisy machine."""
+    numpy_ms, whoosh_ms = [], []
+    for q in queries:
+        for use, times in ((True, numpy_ms), (False, whoosh_ms)):
+            search_module.EVALUATOR = use
+            search_module.clear_cache()
+            times += timed(reader, [q])
+    search_module.EVALUATOR = True
+    out = {"numpy": summary(numpy_ms), "whoosh_matchers": summary(whoosh_ms)}
+    out["ratio_p95_whoosh_matchers_to_numpy"] = round(out["whoosh_matchers"]["p95_ms"] / out["numpy"]["p95_ms"], 1)
+    out["ratio_median_whoosh_matchers_to_numpy"] = round(out["whoosh_matchers"]["median_ms"] / out["numpy"]["median_ms"], 1)
+    return out
+
+
 def measure(home: IndexHome, n_queries: int, n_checks: int, seed: int) -> tuple[IndexReader, list[str], dict, list[str]]:
     """Open the index (timed), draw queries, time them cold (a freshly opened reader) and warm (median of 3
-    passes), and check facet counts. Returns the reader, still open, the queries, the figures and the
-    mismatches."""
+    passes), then against Whoosh's own matchers, and check facet counts. Returns the reader, still open, the
+    queries, the figures and the mismatches."""
     rng = random.Random(seed)
     opened = time.perf_counter()
     reader = IndexReader(home)
@@ -129,9 +148,11 @@ def measure(home: IndexHome, n_queries: int, n_checks: int, seed: int) -> tuple[
     reader = IndexReader(home)
     cold = timed(reader, queries)
     warm = [statistics.median(t) for t in zip(*(timed(reader, queries) for _ in range(3)), strict=True)]
+    side_by_side = matchers_side_by_side(reader, queries)
     checked, wrong = check_counts(reader, queries, n_checks, rng)
     report = {"releases": int(reader.tables.live.sum()), "queries": len(queries), "open_reader_ms": round(open_ms, 1),
-              "cold": summary(cold), "warm": summary(warm), "count_checks": checked, "count_mismatches": len(wrong)}
+              "cold": summary(cold), "warm": summary(warm), "matchers": side_by_side,
+              "count_checks": checked, "count_mismatches": len(wrong)}
     return reader, queries, report, wrong
 
 
@@ -147,7 +168,8 @@ def main() -> int:
     reader, queries, report, wrong = measure(IndexHome(args.index), args.queries, args.checks, args.seed)
     report = {"index": str(args.index), **report}
     checked = report["count_checks"]
-    rows = [("whoosh cold", report["cold"]), ("whoosh warm", report["warm"])]
+    rows = [("search cold", report["cold"]), ("search warm", report["warm"]),
+            ("  numpy match", report["matchers"]["numpy"]), ("  whoosh match", report["matchers"]["whoosh_matchers"])]
     if not args.skip_baselines:
         report["baselines"] = baselines(reader, queries)
         for name, row in report["baselines"].items():
@@ -156,8 +178,9 @@ def main() -> int:
     print(f"{'':<16}{'median ms':>12}{'p95 ms':>10}{'max ms':>10}")
     for name, row in rows:
         print(f"{name:<16}{row['median_ms']:>12}{row['p95_ms']:>10}{row['max_ms']:>10}")
-    for key in [k for k in report if k.startswith("ratio_")]:
-        print(f"{key}: {report[key]}")
+    for key, value in [*report.items(), *report["matchers"].items()]:
+        if key.startswith("ratio_"):
+            print(f"{key}: {value}")
     print(f"{report['releases']:,} releases; reader opened in {report['open_reader_ms']} ms; "
           f"{checked} facet counts checked against filtered hits, {len(wrong)} mismatches")
     for line in wrong[:10]:

@@ -1,0 +1,304 @@
+"""Read Whoosh posting lists a block at a time into NumPy arrays.
+
+Whoosh's ``whoosh3`` codec stores each term's postings in blocks of up to 128: a zlib-compressed pickle
+(protocol 2) of ``(id deltas, weights, encoded values)``. ``pickle.loads`` of a block rebuilds every
+encoded value as a ``bytes`` object through a ``codecs.encode`` call — most of the cost, and wasted when a
+query only needs ids and weights. Those two come first in the pickle and are plain ints and floats, so they
+are read here with NumPy, every block of a term at once, one list item per step. Anything that is not
+shaped as expected goes through ``pickle.loads``: this is an accelerator, never a second format.
+
+The block layout is that of ``whoosh.codec.whoosh3`` in whoosh-reloaded 2.7.5 (pinned in pyproject.toml);
+``tests/test_evaluate.py`` compares every answer with Whoosh's own matchers.
+"""
+
+from __future__ import annotations
+
+import weakref
+import zlib
+from collections.abc import Iterator
+from itertools import accumulate
+from pickle import loads
+from typing import Any
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.matching import wrappers
+from whoosh.system import _INT_SIZE
+from whoosh.util.numeric import byte_to_length
+
+_BYTE_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+_BYTE_LENGTH[0] = 1.0  # Whoosh's scorer reads a missing length as 1
+_LENGTHS: weakref.WeakKeyDictionary[Any, dict[str, np.ndarray]] = weakref.WeakKeyDictionary()
+_BATCH = 1024  # blocks parsed together: ~6 MB of decompressed pickles at most
+_FEW = 4  # fewer blocks than this: pickle.loads costs less than setting up the NumPy reading
+
+# Pickle opcodes (protocol 2) that the blocks use.
+_PROTO, _MARK, _TUPLE, _BINPUT, _NONE = 0x80, ord("("), ord("t"), ord("q"), ord("N")
+_K, _M, _J, _G = ord("K"), ord("M"), ord("J"), ord("G")
+
+
+def leaf(matcher: Any) -> Any:
+    """The codec's own matcher. Deleted documents are left in (the facet tables' ``live`` mask drops them),
+    so Whoosh's deletion filter is unwrapped."""
+    while isinstance(matcher, wrappers.FilterMatcher):
+        matcher = matcher.child
+    return matcher
+
+
+def _fast(m: Any) -> bool:
+    return isinstance(m, W3LeafMatcher) and not m._byteids
+
+
+def _block_bytes(m: W3LeafMatcher) -> bytes:
+    raw = m._postfile.get(m._dataoffset, m._nextoffset - m._dataoffset)
+    return zlib.decompress(raw) if m._compression else raw
+
+
+def posting_arrays(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Every document number of one segment's posting list, and the term's weight (frequency) in each."""
+    m = leaf(matcher)
+    if not _fast(m):
+        ids, weights = [], []
+        while m.is_active():
+            ids.append(m.id())
+            weights.append(m.weight())
+            m.next()
+        return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+    id_parts, weight_parts = [], []
+    blocks: list[bytes] = []
+    counts: list[int] = []
+    while True:
+        blocks.append(_block_bytes(m))
+        counts.append(m._blocklength)
+        if len(blocks) == _BATCH or m._lastblock:
+            if len(blocks) < _FEW:
+                ids, weights = _unpickled(blocks)
+            else:
+                ids, weights = parse_blocks(blocks, np.asarray(counts, dtype=np.int64))
+            id_parts.append(ids)
+            weight_parts.append(weights)
+            blocks, counts = [], []
+        if m._lastblock:
+            break
+        m._goto(m._nextoffset)
+    return np.concatenate(id_parts), np.concatenate(weight_parts)
+
+
+def _unpickled(blocks: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    ids, weights = [], []
+    for block in blocks:
+        data = loads(block)
+        ids.append(np.cumsum(np.asarray(data[0], dtype=np.int64)))
+        w = data[1]
+        weights.append(np.full(len(data[0]), 1.0 if w is None else w) if w is None or isinstance(w, float)
+                       else np.asarray(w, dtype=np.float64))
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+def parse_blocks(blocks: list[bytes], counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The document numbers and weights of consecutive posting blocks of one term (``counts[i]`` postings in
+    ``blocks[i]``), read from the pickles without unpickling the encoded values behind them."""
+    lengths = np.fromiter(map(len, blocks), dtype=np.int64, count=len(blocks))
+    buf = np.frombuffer(b"".join(blocks) + b"\0" * 16, dtype=np.uint8)  # padding: reads past an end stay inside
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    out_start = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    deltas = np.zeros(int(counts.sum()), dtype=np.int64)
+    weights = np.ones(len(deltas), dtype=np.float64)
+    many = counts >= 4
+    ok = (buf[starts] == _PROTO) & (buf[starts + 1] == 2) & (~many | (buf[starts + 2] == _MARK)) & (counts >= 1)
+    cursor = _read_ints(buf, starts + 2 + many, counts, out_start, deltas, ok)
+    closing = np.select([many, counts == 1, counts == 2, counts == 3], [_TUPLE, 0x85, 0x86, 0x87], 0)
+    ok &= (buf[cursor] == closing) & (buf[cursor + 1] == _BINPUT)
+    cursor = cursor + 3
+    op = buf[cursor]
+    # One float: every posting has that weight. (Two or three postings with different weights are also
+    # pickled without a MARK, so those rare short blocks are left to pickle.loads.)
+    ok &= (op != _G) | many | (counts == 1)
+    constant = ok & (op == _G)
+    for i in np.flatnonzero(constant).tolist():
+        weights[out_start[i]:out_start[i] + counts[i]] = _double(buf, cursor[i] + 1)
+    listed = np.flatnonzero(ok & ~constant & (op != _NONE))
+    if len(listed):
+        # A tuple of floats: BINFLOAT opcodes 9 bytes apart, then the tuple's closing opcode.
+        n = counts[listed]
+        block_of = np.repeat(np.arange(len(listed)), n)
+        within = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
+        at = np.repeat(cursor[listed] + many[listed], n) + 9 * within
+        wrong = np.bincount(block_of, weights=buf[at] != _G, minlength=len(listed)) > 0
+        wrong |= buf[cursor[listed] + many[listed] + 9 * n] != closing[listed]
+        ok[listed[wrong]] = False
+        raw = buf[(at + 1)[:, None] + np.arange(8)]
+        values = raw.copy().view(">f8").ravel()
+        keep = ~wrong[block_of]
+        target = np.repeat(out_start[listed], n) + within
+        weights[target[keep]] = values[keep]
+    for i in np.flatnonzero(~ok).tolist():  # anything unexpected: Whoosh's own reading
+        data = loads(blocks[i])
+        deltas[out_start[i]:out_start[i] + counts[i]] = data[0]
+        w = data[1]
+        weights[out_start[i]:out_start[i] + counts[i]] = 1.0 if w is None else w
+    return _running_sums(deltas, counts, out_start), weights
+
+
+def _double(buf: np.ndarray, at: int) -> float:
+    return float(np.frombuffer(buf[at:at + 8].tobytes(), dtype=">f8")[0])
+
+
+def _running_sums(deltas: np.ndarray, counts: np.ndarray, out_start: np.ndarray) -> np.ndarray:
+    """Delta-decoded ids (or positions): a running sum that restarts at each block's (value's) first item."""
+    total = np.cumsum(deltas)
+    if len(total) and len(counts) > 1:
+        before = np.concatenate(([0], total[out_start[1:] - 1]))
+        total -= np.repeat(before, counts)
+    return total
+
+
+def _read_ints(buf: np.ndarray, cursor: np.ndarray, counts: np.ndarray, out_start: np.ndarray,
+               out: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """Read ``counts[i]`` pickled non-negative ints (BININT1 / BININT2 / BININT) starting at ``cursor[i]`` for
+    every ``i`` still ``ok``, into ``out[out_start[i]:]``. Clears ``ok`` where another opcode turns up.
+    Returns the cursors after the items.
+
+    Delta-encoded lists are mostly one-byte ints after a wider first one: those are read in one gather;
+    the rest one item of every list per step."""
+    cursor = cursor.copy()
+    active = np.flatnonzero(ok & (counts > 0))
+    if not len(active):
+        return cursor
+    # First items, any width.
+    at = cursor[active]
+    item, width, bad = _int_at(buf, at)
+    ok[active[bad]] = False
+    active, item, width = active[~bad], item[~bad], width[~bad]
+    out[out_start[active]] = item
+    cursor[active] += width
+    # The rest, when every one of them is a BININT1: two bytes apart.
+    rest = counts[active] - 1
+    block_of = np.repeat(np.arange(len(active)), rest)
+    within = np.arange(int(rest.sum())) - np.repeat(np.cumsum(rest) - rest, rest)
+    at = np.repeat(cursor[active], rest) + 2 * within
+    other = np.bincount(block_of, weights=buf[at] != _K, minlength=len(active)) > 0
+    simple = ~other[block_of]
+    out[(np.repeat(out_start[active], rest) + 1 + within)[simple]] = buf[at[simple] + 1]
+    cursor[active[~other]] += 2 * rest[~other]
+    # Lists with wider items further on: one item of each per step.
+    active = active[other]
+    step = 1
+    active = active[counts[active] > step]
+    while len(active):
+        item, width, bad = _int_at(buf, cursor[active])
+        ok[active[bad]] = False
+        good = ~bad
+        active, item, width = active[good], item[good], width[good]
+        out[out_start[active] + step] = item
+        cursor[active] += width
+        step += 1
+        active = active[counts[active] > step]
+    return cursor
+
+
+def _int_at(buf: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pickled ints at ``at``: values, byte widths, and which are not a non-negative BININT*."""
+    op = buf[at]
+    b1, b2, b3, b4 = (buf[at + k].astype(np.int64) for k in range(1, 5))
+    is_k, is_m, is_j = op == _K, op == _M, op == _J
+    item = np.where(is_k, b1, np.where(is_m, b1 | (b2 << 8), b1 | (b2 << 8) | (b3 << 16) | (b4 << 24)))
+    width = np.where(is_k, 2, np.where(is_m, 3, 5))
+    return item, width, ~(is_k | is_m | is_j) | (is_j & (b4 >= 128))
+
+
+def values_in(matcher: Any, wanted: np.ndarray) -> Iterator[tuple[np.ndarray, list[bytes]]]:
+    """(document numbers, their encoded values) of one segment's posting list, block by block, for the
+    wanted documents (sorted) only; blocks holding none of them are skipped without being decompressed."""
+    m = leaf(matcher)
+    if not _fast(m):
+        wanted_set = set(wanted.tolist())
+        while m.is_active():
+            if m.id() in wanted_set:
+                yield np.array([m.id()], dtype=np.int64), [m.value()]
+            m.next()
+        return
+    low = 0
+    while True:
+        high = m._maxid
+        first = np.searchsorted(wanted, low)
+        if first < len(wanted) and wanted[first] <= high:
+            data = _with_values(_block_bytes(m))
+            ids = np.cumsum(np.asarray(data[0], dtype=np.int64))
+            hit = np.flatnonzero(np.isin(ids, wanted[first:np.searchsorted(wanted, high, side="right")]))
+            if len(hit):
+                values = data[2]
+                if values and isinstance(values[0], tuple):
+                    yield ids[hit], [values[i][0] for i in hit.tolist()]
+                else:
+                    yield ids[hit], [values[i] for i in hit.tolist()]
+        if m._lastblock:
+            return
+        low = high + 1
+        m._goto(m._nextoffset)
+
+
+_ENCODE = b"c_codecs\nencode\n"
+_LATIN_1_ENCODE = b"c_codecs\nlatin_1_encode\n"
+
+
+def _with_values(block: bytes) -> Any:
+    """``pickle.loads`` of a block, twice as fast: protocol 2 pickles each ``bytes`` value as a call of
+    ``codecs.encode(text, "latin1")``, which looks the codec up by name every time. The block names that
+    function once (later values refer back to it), so naming ``_codecs.latin_1_encode`` instead gives the
+    same bytes, as the first item of a (bytes, length) tuple, without the lookup."""
+    return loads(block.replace(_ENCODE, _LATIN_1_ENCODE, 1))
+
+
+_POSITIONS_HEADER = np.frombuffer(b"\x80\x02]q\x00", dtype=np.uint8)
+
+
+def decode_positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """Whoosh ``Positions`` values (a 4-byte count, then the pickled list of position deltas), decoded
+    together: how many positions each has, and all positions one value after another."""
+    if not values:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    if lengths.min() < 13:
+        return _decode_slowly(values)
+    buf = np.frombuffer(b"".join(values) + b"\0" * 16, dtype=np.uint8)
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    quad = buf[starts[:, None] + np.arange(4)].astype(np.int64)
+    counts = (quad[:, 0] << 24) | (quad[:, 1] << 16) | (quad[:, 2] << 8) | quad[:, 3]
+    many = counts >= 2
+    # Pickle writes lists of more than 1,000 items in several batches: those go to pickle.loads.
+    ok = (counts >= 1) & (counts <= 1000) & (buf[starts[:, None] + 4 + np.arange(5)] == _POSITIONS_HEADER).all(axis=1)
+    ok &= ~many | (buf[starts + 9] == _MARK)
+    out_start = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    deltas = np.zeros(int(counts.sum()), dtype=np.int64)
+    cursor = _read_ints(buf, starts + 9 + many, counts, out_start, deltas, ok)
+    # Each value must end where its pickle says: APPENDS (or APPEND for one item), then STOP.
+    ok &= (buf[cursor] == np.where(many, ord("e"), ord("a"))) & (cursor + 2 == starts + lengths)
+    for i in np.flatnonzero(~ok).tolist():
+        found = loads(values[i][_INT_SIZE:])
+        if len(found) != counts[i]:
+            return _decode_slowly(values)
+        deltas[out_start[i]:out_start[i] + counts[i]] = found
+    return counts, _running_sums(deltas, counts, out_start)
+
+
+def _decode_slowly(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    lists = [loads(v[_INT_SIZE:]) for v in values]
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    positions = np.fromiter((p for found in lists for p in accumulate(found)), dtype=np.int64, count=int(counts.sum()))
+    return counts, positions
+
+
+def field_lengths(reader: Any, fieldname: str) -> np.ndarray:
+    """Each document's length in ``fieldname`` for one segment, as Whoosh's scorer reads it; cached for as
+    long as the segment reader lives."""
+    cached = _LENGTHS.setdefault(reader, {})
+    if fieldname not in cached:
+        count = reader.doc_count_all()
+        column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        codes = np.zeros(count, dtype=np.uint8)
+        if column is not None:
+            stored = min(column._count, count)
+            codes[:stored] = np.frombuffer(column._dbfile.get(column._basepos, stored), dtype=np.uint8)
+        cached[fieldname] = _BYTE_LENGTH[codes]
+    return cached[fieldname]
