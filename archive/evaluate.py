@@ -20,7 +20,7 @@ import numpy as np
 from whoosh import query
 from whoosh.scoring import BM25F
 
-from archive.postings import decode_positions, field_lengths, posting_arrays, values_in
+from archive.postings import decode_positions, field_lengths, posting_arrays, term_matcher, values_in
 
 Scored = tuple[np.ndarray, np.ndarray]  # sorted unique docnums (int64), and a score for each (float64)
 
@@ -160,9 +160,10 @@ class _Evaluator:
         docs_parts, score_parts = [], []
         for sub, offset in self.leaves:
             reader = sub.reader()
-            if (fieldname, text) not in reader:
+            matcher = term_matcher(reader, fieldname, text)
+            if matcher is None:
                 continue
-            ids, weights = posting_arrays(reader.postings(fieldname, text))
+            ids, weights = posting_arrays(matcher)
             if scorable:
                 lengths = field_lengths(reader, fieldname)[ids]
                 weights = self._bm25(fieldname, text, weights, lengths)
@@ -215,9 +216,10 @@ class _Evaluator:
         for sub, offset in self.leaves:
             reader = sub.reader()
             local = candidates[(candidates >= offset) & (candidates < offset + reader.doc_count_all())] - offset
-            if not len(local) or (fieldname, word) not in reader:
+            matcher = term_matcher(reader, fieldname, word) if len(local) else None
+            if matcher is None:
                 continue
-            for docnums, encoded in values_in(reader.postings(fieldname, word), local):
+            for docnums, encoded in values_in(matcher, local):
                 docs.append(docnums + offset)
                 values.extend(encoded)
         if not values:

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching import wrappers
+from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
@@ -43,6 +44,15 @@ def leaf(matcher: Any) -> Any:
     while isinstance(matcher, wrappers.FilterMatcher):
         matcher = matcher.child
     return matcher
+
+
+def term_matcher(reader: Any, fieldname: str, text: Any) -> Any | None:
+    """One segment's matcher for a term, or None when the segment lacks it: a single term lookup, where
+    ``term in reader`` then ``reader.postings()`` make two (and wrap deletions we do not need filtered)."""
+    try:
+        return reader._terms.matcher(fieldname, reader._text_to_bytes(fieldname, text), reader.schema[fieldname].format)
+    except (TermNotFound, KeyError):
+        return None
 
 
 def _fast(m: Any) -> bool:
