@@ -20,7 +20,14 @@ import numpy as np
 from whoosh import query
 from whoosh.scoring import BM25F
 
-from archive.postings import decode_positions, field_lengths, posting_arrays, term_matcher, values_in
+from archive.postings import (
+    decode_positions,
+    field_lengths,
+    posting_arrays,
+    term_matcher,
+    values_in,
+    values_of_blocks,
+)
 
 Scored = tuple[np.ndarray, np.ndarray]  # sorted unique docnums (int64), and a score for each (float64)
 
@@ -155,15 +162,20 @@ class _Evaluator:
             raise Unsupported(f"no field {fieldname}")
         return bool(schema[fieldname].scorable)
 
-    def term(self, fieldname: str, text: Any) -> Scored:
+    def term(self, fieldname: str, text: Any, keep: dict[int, Any] | None = None) -> Scored:
+        """One term's documents and BM25F scores across the segments. With ``keep``, each segment's
+        posting ids and decompressed blocks are kept there (by segment), for a phrase's positions."""
         scorable = self._scorable(fieldname)
         docs_parts, score_parts = [], []
-        for sub, offset in self.leaves:
+        for n, (sub, offset) in enumerate(self.leaves):
             reader = sub.reader()
             matcher = term_matcher(reader, fieldname, text)
             if matcher is None:
                 continue
-            ids, weights = posting_arrays(matcher)
+            kept: list[tuple[bytes, int]] | None = [] if keep is not None else None
+            ids, weights = posting_arrays(matcher, kept)
+            if keep is not None:
+                keep[n] = (ids, kept)
             if scorable:
                 lengths = field_lengths(reader, fieldname)[ids]
                 weights = self._bm25(fieldname, text, weights, lengths)
@@ -191,7 +203,8 @@ class _Evaluator:
         if q.slop != 1:
             raise Unsupported("a phrase with slop")
         self._scorable(q.fieldname)
-        parts = [self.term(q.fieldname, w) for w in words]
+        kept: list[dict[int, Any]] = [{} for _ in words]
+        parts = [self.term(q.fieldname, w, kept[i]) for i, w in enumerate(words)]
         together = parts[0]
         for part in sorted(parts[1:], key=lambda p: len(p[0])):
             together = _intersection(together, part)
@@ -201,28 +214,34 @@ class _Evaluator:
         # (document, position - i) and keep the keys every word shares.
         keys = None
         for i, word in enumerate(words):
-            word_keys = self._position_keys(q.fieldname, word, together[0]) - i
-            keys = word_keys if keys is None else np.intersect1d(keys, word_keys)
+            word_keys = self._position_keys(q.fieldname, word, together[0], kept[i]) - i
+            keys = word_keys if keys is None else np.intersect1d(keys, word_keys, assume_unique=True)
             if not len(keys):
                 return _EMPTY
-        found = np.unique(keys >> 32)
+        docs = keys >> 32  # sorted
+        found = docs[np.concatenate(([True], docs[1:] != docs[:-1]))]
         index = np.searchsorted(together[0], found)
         return found, together[1][index]
 
-    def _position_keys(self, fieldname: str, word: str, candidates: np.ndarray) -> np.ndarray:
+    def _position_keys(self, fieldname: str, word: str, candidates: np.ndarray, kept: dict[int, Any]) -> np.ndarray:
         """``document << 32 | position`` for each position of ``word`` in the candidate documents."""
         docs: list[np.ndarray] = []
         values: list[bytes] = []
-        for sub, offset in self.leaves:
+        for n, (sub, offset) in enumerate(self.leaves):
             reader = sub.reader()
             local = candidates[(candidates >= offset) & (candidates < offset + reader.doc_count_all())] - offset
-            matcher = term_matcher(reader, fieldname, word) if len(local) else None
-            if matcher is None:
+            if not len(local) or n not in kept:
                 continue
-            for docnums, encoded in values_in(matcher, local):
+            ids, blocks = kept[n]
+            if blocks:
+                found = values_of_blocks(blocks, ids, local)
+            else:
+                found = values_in(term_matcher(reader, fieldname, word), local)
+            for docnums, encoded in found:
                 docs.append(docnums + offset)
                 values.extend(encoded)
         if not values:
             return np.zeros(0, dtype=np.int64)
         counts, positions = decode_positions(values)
-        return np.unique((np.repeat(np.concatenate(docs), counts) << 32) | positions)
+        # Already sorted and distinct: documents ascend, and so do positions within one.
+        return (np.repeat(np.concatenate(docs), counts) << 32) | positions

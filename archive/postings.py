@@ -64,8 +64,12 @@ def _block_bytes(m: W3LeafMatcher) -> bytes:
     return zlib.decompress(raw) if m._compression else raw
 
 
-def posting_arrays(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Every document number of one segment's posting list, and the term's weight (frequency) in each."""
+def posting_arrays(matcher: Any, keep: list[tuple[bytes, int]] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Every document number of one segment's posting list, and the term's weight (frequency) in each.
+
+    With ``keep``, the decompressed blocks and their posting counts are appended to it, for
+    :func:`values_of_blocks` to read positions from without decompressing again (left empty when the
+    postings are not in blocks)."""
     m = leaf(matcher)
     if not _fast(m):
         ids, weights = [], []
@@ -87,11 +91,32 @@ def posting_arrays(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
                 ids, weights = parse_blocks(blocks, np.asarray(counts, dtype=np.int64))
             id_parts.append(ids)
             weight_parts.append(weights)
+            if keep is not None:
+                keep.extend(zip(blocks, counts, strict=True))
             blocks, counts = [], []
         if m._lastblock:
             break
         m._goto(m._nextoffset)
     return np.concatenate(id_parts), np.concatenate(weight_parts)
+
+
+def values_of_blocks(kept: list[tuple[bytes, int]], ids: np.ndarray, wanted: np.ndarray) -> Iterator[tuple[np.ndarray, list[bytes]]]:
+    """Like :func:`values_in`, from blocks :func:`posting_arrays` kept (``ids`` is what it returned)."""
+    hit = np.flatnonzero(np.isin(ids, wanted))
+    if not len(hit):
+        return
+    counts = np.fromiter((n for _b, n in kept), dtype=np.int64, count=len(kept))
+    firsts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    block_of = np.searchsorted(firsts, hit, side="right") - 1
+    bounds = np.flatnonzero(np.diff(block_of)) + 1
+    for group in np.split(np.arange(len(hit)), bounds):
+        b = int(block_of[group[0]])
+        values = _with_values(kept[b][0])[2]
+        within = (hit[group] - firsts[b]).tolist()
+        if values and isinstance(values[0], tuple):
+            yield ids[hit[group]], [values[i][0] for i in within]
+        else:
+            yield ids[hit[group]], [values[i] for i in within]
 
 
 def _unpickled(blocks: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
