@@ -16,7 +16,7 @@ import click
 
 from archive.citations import FORMATS, cite
 from archive.search import SORTS, SearchRequest, facet_names, search
-from archive.store import ArchiveError, IndexHome, IndexReader, NoIndex, default_index_path
+from archive.store import ArchiveError, IndexHome, IndexReader, NoIndex, default_index_path, outdated
 
 index_option = click.option(
     "--index", "index_path", type=click.Path(path_type=Path), default=None,
@@ -67,6 +67,7 @@ def stats(index_path: Path | None, as_json: bool) -> None:
         "indexed_at": reader.manifest.get("indexed_at"),
         "sources": len(reader.manifest.get("sources", {})),
         "index": str(reader.generation),
+        "outdated": outdated(reader.manifest),
         "years": {b.label: b.count for b in result.histogram},
         "top": {f.name: {v.value: v.count for v in f.values} for f in result.facets},
     }
@@ -74,6 +75,8 @@ def stats(index_path: Path | None, as_json: bool) -> None:
         emit_json(data)
         return
     click.echo(f"{data['releases']:,} releases from {data['sources']:,} files, indexed {data['indexed_at']}")
+    if data["outdated"]:
+        click.echo(f"warning: {data['outdated']}", err=True)
     click.echo("years: " + ", ".join(f"{k} ({v})" for k, v in data["years"].items()))
     for name, values in data["top"].items():
         if values:

@@ -32,6 +32,7 @@ CURRENT = "CURRENT"
 LOCK = "writer.lock"
 MANIFEST = "manifest.json"
 GEN_PREFIX = "gen-"
+INDEX_VERSION = 6  # bump when the schema or extraction changes: the next `archive index` rebuilds older indexes
 
 
 class ArchiveError(Exception):
@@ -143,6 +144,17 @@ def read_manifest(gen: Path | None) -> dict[str, Any]:
         return {"sources": {}, "aliases": {}, "indexed_at": None}
     with open(gen / MANIFEST, encoding="utf-8") as fh:
         return json.load(fh)
+
+
+def outdated(manifest: dict[str, Any]) -> str:
+    """Why an index should be rebuilt before it is trusted, or "" when it is current. An index from another
+    version is served as it is until the next ``archive index`` rebuilds it, so people are told."""
+    version = manifest.get("extractor_version")
+    if not manifest.get("sources") or version == INDEX_VERSION:
+        return ""
+    return (f"this index was built by another version of Press Archive (index version {version}, this one reads "
+            f"{INDEX_VERSION}); run `archive index` on its folders to rebuild it. Until then some searches, quoted "
+            "phrases among them, may miss releases.")
 
 
 def write_manifest(gen: Path, manifest: dict[str, Any]) -> None:

@@ -22,13 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from archive.schema import analysed_document, record_from_stored
-from archive.store import IndexHome, IndexWriter, read_manifest, write_manifest
+from archive.store import INDEX_VERSION, IndexHome, IndexWriter, read_manifest, write_manifest
 from indexer.pipeline import build_release
 from indexer.sources import SkipFile, parse_file
 from indexer.sources.jsonfile import load_mapping
 from indexer.sources.registry import kind_of
 
-EXTRACTOR_VERSION = 6  # bump when extraction or the schema changes: older indexes are rebuilt
 PER_FILE_SECONDS = 30
 CHUNK = 8  # files a worker parses per task, when files are small (one release each)
 BIG_FILE = 1 << 20  # files this large on average (exports of many records) go one per task
@@ -223,7 +222,7 @@ def run_index(
         home.discard_unpublished()
         base = home.current()
         manifest = read_manifest(base)
-        if manifest.get("extractor_version") != EXTRACTOR_VERSION:
+        if manifest.get("extractor_version") != INDEX_VERSION:
             rebuild = True
         old_sources: dict[str, Any] = {} if rebuild else manifest.get("sources", {})
         files = list(scan(paths, summary.skipped))
@@ -266,7 +265,7 @@ def run_index(
             writer.commit()
             summary.releases = sum(len(v.get("ids", {})) for v in new_sources.values())
             write_manifest(gen, {
-                "extractor_version": EXTRACTOR_VERSION,
+                "extractor_version": INDEX_VERSION,
                 "indexed_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "sources": new_sources,
                 "aliases": aliases,

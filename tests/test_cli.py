@@ -83,3 +83,19 @@ def test_every_command_is_documented_with_an_example(index: Path):
 
     for name, command in main.commands.items():
         assert command.help and "Example:" in command.help, name
+
+
+def test_an_index_from_another_version_is_flagged_until_it_is_rebuilt(tmp_path: Path):
+    path = tmp_path / "index"
+    assert archive("index", str(CORPUS / "seed"), index=path).returncode == 0
+    manifest_path = path / (path / "CURRENT").read_text().strip() / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["extractor_version"] = 1
+    manifest_path.write_text(json.dumps(manifest))
+    stale = archive("stats", index=path)
+    assert stale.returncode == 0 and "built by another version" in stale.stderr and "archive index" in stale.stderr
+    assert json.loads(archive("stats", "--json", index=path).stdout)["outdated"]
+    rebuilt = archive("index", str(CORPUS / "seed"), "--json", index=path)
+    assert json.loads(rebuilt.stdout)["added"] >= 1, "a new version rebuilds rather than keeping old documents"
+    fresh = archive("stats", index=path)
+    assert fresh.returncode == 0 and "another version" not in fresh.stderr

@@ -20,8 +20,12 @@ def serve_command(host: str, port: int, index_path: Path | None, threads: int) -
     """
     from waitress import serve
 
+    from archive.store import IndexHome, outdated, read_manifest
     from web import create_app
 
     app = create_app({"INDEX_PATH": str(index_path) if index_path else None})
     click.echo(f"Press Archive on http://{host}:{port}/ (index: {app.config['INDEX_PATH']})")
+    warning = outdated(read_manifest(IndexHome(Path(app.config["INDEX_PATH"])).current()))
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
     serve(app, host=host, port=port, threads=threads, ident="press-archive")
