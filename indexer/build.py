@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
@@ -136,7 +137,7 @@ def _parse_job(job: tuple[str, str, str, str]) -> dict[str, Any]:
         result["same"] = True
         return result
     alarm = threading.current_thread() is threading.main_thread()
-    if alarm:  # a pathological file must not hang the run: each file gets PER_FILE_SECONDS
+    if alarm:  # a pathological file must not hang the run: reading it, and each release in it, get PER_FILE_SECONDS
         signal.signal(signal.SIGALRM, _too_slow)
         signal.setitimer(signal.ITIMER_REAL, PER_FILE_SECONDS)
     try:
@@ -146,11 +147,15 @@ def _parse_job(job: tuple[str, str, str, str]) -> dict[str, Any]:
             if isinstance(item, SkipFile):
                 result["skipped"].append([item.source or source, str(item)])
                 continue
+            if alarm:  # an export of thousands of records is not one slow file: the clock restarts per record
+                signal.setitimer(signal.ITIMER_REAL, PER_FILE_SECONDS)
             try:
                 release = build_release(item, wire_hint)
-                result["releases"].append((release.id, release.content_hash, analysed_document(release)))
+                result["releases"].append((release.id, release.content_hash, _packed(release)))
             except SkipFile as exc:
                 result["skipped"].append([item.source, str(exc)])
+            except _TooSlow:
+                result["skipped"].append([item.source, f"took longer than {PER_FILE_SECONDS} s to extract"])
     except SkipFile as exc:
         result["error"] = str(exc)
     except RecursionError:
@@ -331,22 +336,20 @@ def _apply(result: dict[str, Any], stat: SourceFile, sources: dict[str, Any], ow
                            "skipped": [[source, result["error"]]]}
         return
     new_ids: dict[str, str] = {}
-    for rid, content_hash, document in result["releases"]:
+    for rid, content_hash, document in result["releases"]:  # document: packed by _packed()
         owner = owners.get(rid)
         if owner is not None and owner != source:
             # The same canonical URL in two files: keep both, the second under an id tied to its file.
             rid = f"{rid}-{hashlib.sha1(source.encode()).hexdigest()[:4]}"
         if rid in new_ids:
             rid = f"{rid}-{len(new_ids)}"
-        if rid != document["id"]:
-            document = _renamed(document, rid)
         new_ids[rid] = content_hash
         owners[rid] = source
         if rebuild or rid not in old_ids:
-            (writer.add if rebuild else writer.replace)(document)
+            (writer.add if rebuild else writer.replace)(_unpacked(document, rid))
             summary.added += 1
         elif old_ids[rid] != content_hash:
-            writer.replace(document)
+            writer.replace(_unpacked(document, rid))
             summary.updated += 1
         else:
             summary.unchanged += 1
@@ -361,8 +364,18 @@ def _apply(result: dict[str, Any], stat: SourceFile, sources: dict[str, Any], ow
                        "skipped": result["skipped"]}
 
 
-def _renamed(document: dict[str, Any], rid: str) -> dict[str, Any]:
-    """The document again under another id (rare: two files claim one canonical URL)."""
-    release = record_from_stored(document)
-    release.id = rid
-    return analysed_document(release)
+def _packed(release: Any) -> bytes:
+    """The analysed document a worker hands back, pickled on its own: a result then holds compact bytes, not
+    the Python objects of every posting of every release (a 2,000-record export's result shrinks ~5x, and
+    several are in flight), and the writer unpacks one document at a time — unchanged ones never."""
+    return pickle.dumps(analysed_document(release), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _unpacked(packed: bytes, rid: str) -> dict[str, Any]:
+    document = pickle.loads(packed)
+    if rid != document["id"]:
+        # Rare: two files claim one canonical URL; the document again under its own id.
+        release = record_from_stored(document)
+        release.id = rid
+        document = analysed_document(release)
+    return document

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -262,3 +263,25 @@ def test_a_run_that_fails_midway_with_workers_stops_promptly_and_keeps_the_index
         signal.alarm(0)
     assert time.monotonic() - started < 30, "the pool was left waiting for work that never came"
     assert ids(home) == before and len(before) == 120
+
+
+def test_the_time_limit_is_per_release_so_a_big_export_on_a_busy_machine_is_not_dropped(tmp_path: Path, monkeypatch):
+    """Each release of an export gets the time limit, not the file as a whole: 6 records at 0.3 s each
+    outlast a 1 s limit together, yet all are indexed; a record that alone outlasts it is skipped, by name."""
+    from indexer import build
+
+    export = tmp_path / "export.jsonl"
+    export.write_text("\n".join(json.dumps({"title": f"Release {n}", "date": "2024-05-0{n}", "text": "Body text. " * 30})
+                                for n in range(1, 8)), encoding="utf-8")
+    slow_build = build.build_release
+
+    def slowly(draft, wire_hint):
+        time.sleep(2.5 if draft.source.endswith("#L7") else 0.3)
+        return slow_build(draft, wire_hint)
+
+    monkeypatch.setattr(build, "PER_FILE_SECONDS", 1)
+    monkeypatch.setattr(build, "build_release", slowly)
+    result = build._parse_job((str(export), "export.jsonl", "", str(tmp_path)))
+    assert result["error"] == ""
+    assert len(result["releases"]) == 6
+    assert result["skipped"] == [["export.jsonl#L7", "took longer than 1 s to extract"]]
