@@ -14,7 +14,7 @@ from whoosh import index as whoosh_index
 from whoosh import query
 
 from archive.evaluate import evaluate
-from archive.postings import decode_positions, parse_blocks
+from archive.postings import decode_positions, parse_blocks, posting_arrays, values_in
 from archive.query import parse_query
 from archive.schema import build_schema, to_document
 from archive.search import SearchRequest, search
@@ -161,3 +161,12 @@ def test_the_demo_index_answers_through_the_evaluator(demo: IndexReader):
         parsed = parse_query(text)
         with demo.lock:
             assert evaluate(demo.searcher, parsed.whoosh) is not None, text
+
+
+def test_postings_not_in_whoosh3_blocks_are_read_one_at_a_time():
+    from whoosh.matching import ListMatcher
+
+    ids, weights = posting_arrays(ListMatcher([2, 5, 9], [1.0, 3.0, 1.0]))
+    assert ids.tolist() == [2, 5, 9] and weights.tolist() == [1.0, 3.0, 1.0]
+    found = values_in(ListMatcher([2, 5, 9], [1.0] * 3, values=[b"a", b"b", b"c"]), np.array([5, 9]))
+    assert [(d.tolist(), v) for d, v in found] == [([5], [b"b"]), ([9], [b"c"])]
