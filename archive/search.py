@@ -112,6 +112,7 @@ def _bool_mask(docnums: Any, size: int) -> np.ndarray:
 
 _MATCH_CACHE: OrderedDict[tuple[str, str], Any] = OrderedDict()
 _MATCH_CACHE_SIZE = 64
+_MATCH_CACHE_BYTES = 256 * 2**20
 _MATCH_LOCK = threading.Lock()
 _MISSING = object()
 EVALUATOR = True  # False: Whoosh's own matchers answer every query (the query benchmark compares the two)
@@ -136,9 +137,21 @@ def _cached(reader: IndexReader, kind: str, parsed: ParsedQuery, compute: Any) -
     value = compute()
     with _MATCH_LOCK:
         _MATCH_CACHE[key] = value
-        while len(_MATCH_CACHE) > _MATCH_CACHE_SIZE:
+        # By count and by size: at a million releases one common word's scored matches take ~13 MB.
+        while len(_MATCH_CACHE) > _MATCH_CACHE_SIZE or (len(_MATCH_CACHE) > 1 and _cache_bytes() > _MATCH_CACHE_BYTES):
             _MATCH_CACHE.popitem(last=False)
     return value
+
+
+def _cache_bytes() -> int:
+    def size(value: Any) -> int:
+        if isinstance(value, np.ndarray):
+            return value.nbytes
+        if isinstance(value, tuple):
+            return sum(size(v) for v in value)
+        return 0
+
+    return sum(size(v) for v in _MATCH_CACHE.values())
 
 
 def _evaluated(reader: IndexReader, parsed: ParsedQuery) -> tuple[np.ndarray, np.ndarray] | None:

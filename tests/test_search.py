@@ -258,3 +258,16 @@ def test_related_releases_share_speakers_or_labels(demo, demo_records):
     assert found and record["id"] not in {h.id for h in found}
     first = next(r for r in demo_records if r["id"] == found[0].id)
     assert {s["name"] for s in first["speakers"]} & {s["name"] for s in record["speakers"]}
+
+
+def test_remembered_matches_stay_within_their_memory_budget(demo, monkeypatch):
+    """At a million releases one common word's matches take megabytes: the cache is bounded by size too."""
+    from archive import search as search_module
+
+    search_module.clear_cache()
+    monkeypatch.setattr(search_module, "_MATCH_CACHE_BYTES", 2000)
+    for q in ["drought", "robotics", "budget", "ferries", "wetland"]:
+        assert search(demo, SearchRequest(q=q)).total
+    assert search_module._cache_bytes() <= 2000 or len(search_module._MATCH_CACHE) == 1
+    assert len(search_module._MATCH_CACHE) < 5 * 3
+    search_module.clear_cache()
