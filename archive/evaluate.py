@@ -52,6 +52,11 @@ def evaluate(searcher: Any, q: Any) -> Scored | None:
         return None
 
 
+def _bm25(tf: np.ndarray, lengths: np.ndarray, idf: float, avgfl: float, B: float, K1: float) -> np.ndarray:
+    """Whoosh's ``scoring.bm25`` over arrays."""
+    return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * lengths / avgfl)))
+
+
 def _union(parts: list[Scored]) -> Scored:
     parts = [p for p in parts if len(p[0])]
     if not parts:
@@ -166,6 +171,7 @@ class _Evaluator:
         """One term's documents and BM25F scores across the segments. With ``keep``, each segment's
         posting ids and decompressed blocks are kept there (by segment), for a phrase's positions."""
         scorable = self._scorable(fieldname)
+        scoring: tuple[float, float, float, float] | None = None
         docs_parts, score_parts = [], []
         for n, (sub, offset) in enumerate(self.leaves):
             reader = sub.reader()
@@ -177,20 +183,19 @@ class _Evaluator:
             if keep is not None:
                 keep[n] = (ids, kept)
             if scorable:
-                lengths = field_lengths(reader, fieldname)[ids]
-                weights = self._bm25(fieldname, text, weights, lengths)
+                if scoring is None:  # the collection's statistics, once per term (each call sums every segment)
+                    scoring = self._bm25_parameters(fieldname, text)
+                weights = _bm25(weights, field_lengths(reader, fieldname)[ids], *scoring)
             docs_parts.append(ids + offset)
             score_parts.append(weights)
         if not docs_parts:
             return _EMPTY
         return np.concatenate(docs_parts), np.concatenate(score_parts)
 
-    def _bm25(self, fieldname: str, text: Any, tf: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-        idf = self.searcher.idf(fieldname, text)
-        avgfl = self.searcher.avg_field_length(fieldname) or 1
-        B = self.weighting._field_B.get(fieldname, self.weighting.B)
-        K1 = self.weighting.K1
-        return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * lengths / avgfl)))
+    def _bm25_parameters(self, fieldname: str, text: Any) -> tuple[float, float, float, float]:
+        """Whoosh's BM25F statistics for a term: idf and average field length over the whole index, B, K1."""
+        return (self.searcher.idf(fieldname, text), self.searcher.avg_field_length(fieldname) or 1,
+                self.weighting._field_B.get(fieldname, self.weighting.B), self.weighting.K1)
 
     # -- phrases ------------------------------------------------------------------------------------
 
