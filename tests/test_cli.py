@@ -95,6 +95,10 @@ def test_an_index_from_another_version_is_flagged_until_it_is_rebuilt(tmp_path: 
     stale = archive("stats", index=path)
     assert stale.returncode == 0 and "built by another version" in stale.stderr and "archive index" in stale.stderr
     assert json.loads(archive("stats", "--json", index=path).stdout)["outdated"]
+    from web import create_app
+
+    page = create_app({"INDEX_PATH": str(path)}).test_client().get("/?q=kunming").get_data(as_text=True)
+    assert "index needs rebuilding" in page and "archive index" in page
     rebuilt = archive("index", str(CORPUS / "seed"), "--json", index=path)
     assert json.loads(rebuilt.stdout)["added"] >= 1, "a new version rebuilds rather than keeping old documents"
     fresh = archive("stats", index=path)

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
 from archive.search import related, search
+from archive.store import outdated
 from web.params import describe, request_from_args, to_query, toggle
 from web.views.common import reader, release_or_redirect
 
@@ -46,7 +47,7 @@ def search_page() -> Response | str:
         toggle=lambda f, v: "?" + toggle(req, f, v), page_link=lambda n: "?" + to_query(req, page=n if n > 1 else None),
         sort_link=lambda s: "?" + to_query(req, sort=s if s != "relevance" else None, page=None),
         query_string=query_string, description=describe(req),
-        indexed_at=reader().manifest.get("indexed_at"),
+        indexed_at=reader().manifest.get("indexed_at"), outdated=outdated(reader().manifest),
     )
     return _with_json_twin(html, url_for("api.api_search") + "?" + to_query(req))
 
