@@ -29,7 +29,7 @@ from indexer.sources import SkipFile, parse_file
 from indexer.sources.jsonfile import load_mapping
 from indexer.sources.registry import kind_of
 
-PER_FILE_SECONDS = 30
+PER_FILE_SECONDS = 30  # of CPU time: a busy or suspended machine is not a pathological file
 CHUNK = 8  # files a worker parses per task, when files are small (one release each)
 BIG_FILE = 1 << 20  # files this large on average (exports of many records) go one per task
 Progress = Callable[[int, int], None]
@@ -138,8 +138,8 @@ def _parse_job(job: tuple[str, str, str, str]) -> dict[str, Any]:
         return result
     alarm = threading.current_thread() is threading.main_thread()
     if alarm:  # a pathological file must not hang the run: reading it, and each release in it, get PER_FILE_SECONDS
-        signal.signal(signal.SIGALRM, _too_slow)
-        signal.setitimer(signal.ITIMER_REAL, PER_FILE_SECONDS)
+        signal.signal(signal.SIGPROF, _too_slow)
+        signal.setitimer(signal.ITIMER_PROF, PER_FILE_SECONDS)
     try:
         mapping = load_mapping(Path(root))
         wire_hint = _wire_from_path(source)
@@ -148,7 +148,7 @@ def _parse_job(job: tuple[str, str, str, str]) -> dict[str, Any]:
                 result["skipped"].append([item.source or source, str(item)])
                 continue
             if alarm:  # an export of thousands of records is not one slow file: the clock restarts per record
-                signal.setitimer(signal.ITIMER_REAL, PER_FILE_SECONDS)
+                signal.setitimer(signal.ITIMER_PROF, PER_FILE_SECONDS)
             try:
                 release = build_release(item, wire_hint)
                 result["releases"].append((release.id, release.content_hash, _packed(release)))
@@ -167,7 +167,7 @@ def _parse_job(job: tuple[str, str, str, str]) -> dict[str, Any]:
         result["error"] = f"could not be parsed ({type(exc).__name__}: {exc})"
     finally:
         if alarm:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.setitimer(signal.ITIMER_PROF, 0)
     return result
 
 
