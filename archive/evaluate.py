@@ -208,6 +208,8 @@ class _Evaluator:
         if q.slop != 1:
             raise Unsupported("a phrase with slop")
         self._scorable(q.fieldname)
+        if not self.searcher.schema[q.fieldname].format.supports("positions"):
+            raise Unsupported("a phrase in a field without positions")
         kept: list[dict[int, Any]] = [{} for _ in words]
         parts = [self.term(q.fieldname, w, kept[i]) for i, w in enumerate(words)]
         together = parts[0]

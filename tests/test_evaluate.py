@@ -98,6 +98,7 @@ def test_queries_it_is_not_taught_go_back_to_whoosh(segmented):
     assert evaluate(searcher, query.Phrase("exact", ["mental", "health"], slop=3)) is None
     assert evaluate(searcher, query.FuzzyTerm("text", "drouhgt")) is not None  # expands to terms, like a prefix
     assert evaluate(searcher, query.DisjunctionMax([query.Term("text", "fraud")])) is None
+    assert evaluate(searcher, query.Phrase("f_topic", ["crime", "law"])) is None  # no positions there
 
 
 @needs_shared
