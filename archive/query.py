@@ -18,6 +18,8 @@ MAX_QUERY = 1000
 FIELDS = ("title", "speaker", "issuer", "topic", "tag", "source", "wire", "text")
 _DATE = re.compile(r"\bdate:(\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?)(?:\.\.(\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?))?(?=\s|\)|$)")
 _EMPTY_FIELD = re.compile(r"\b(\w+):(?=\s|\)|$)")
+# Fields the index keeps for itself: typed by hand they reach Whoosh's number parsing and raise.
+_INTERNAL_FIELD = re.compile(r"(?<![\w-])(day|id|record|f_\w+):")
 _BOOL_EDGE = re.compile(r"^\s*(?:AND|OR|NOT)\b\s*|\s*\b(?:AND|OR|NOT)\s*$")
 
 
@@ -114,6 +116,9 @@ def parse_query(text: str, resolve: Any = None) -> ParsedQuery:
         raw = raw[:MAX_QUERY]
         ignored.append(f"everything after the first {MAX_QUERY} characters")
     raw = raw.replace("\x00", " ")
+    for m in list(_INTERNAL_FIELD.finditer(raw)):
+        ignored.append(f"{m.group(1)}: (not a field to search; try {', '.join(FIELDS[:4])}, date)")
+    raw = _INTERNAL_FIELD.sub(" ", raw)
     raw, facet_filters = split_facet_clauses(raw, resolve) if resolve else (raw, {})
     raw = _EXACT_PHRASE.sub(lambda m: f'{m.group(1)}exact:"{m.group(2)}"', raw) if raw.count('"') % 2 == 0 else raw
 

@@ -71,6 +71,8 @@ def test_date_range_query_and_from_to(demo, demo_records):
     ("AND water", "a lone AND"),
     ("speaker: water", "speaker: with nothing after it"),
     ("date:2024-13 water", "date:2024-13"),
+    ('water OR day:"1 2"', "day: (not a field to search; try title, speaker, issuer, topic, date)"),
+    ("water OR f_topic:x", "f_topic: (not a field to search; try title, speaker, issuer, topic, date)"),
 ])
 def test_malformed_queries_fall_back_and_say_what_was_ignored(demo, query, ignored):
     result = search(demo, SearchRequest(q=query))
