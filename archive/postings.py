@@ -2,13 +2,15 @@
 
 Whoosh's ``whoosh3`` codec stores each term's postings in blocks of up to 128: a zlib-compressed pickle
 (protocol 2) of ``(id deltas, weights, encoded values)``. ``pickle.loads`` of a block rebuilds every
-encoded value as a ``bytes`` object through a ``codecs.encode`` call — most of the cost, and wasted when a
-query only needs ids and weights. Those two come first in the pickle and are plain ints and floats, so they
-are read here with NumPy, every block of a term at once, one list item per step. Anything that is not
-shaped as expected goes through ``pickle.loads``: this is an accelerator, never a second format.
+encoded value (a document's positions) as a ``bytes`` object through a ``codecs.encode`` call — most of the
+cost, and wasted when a query only needs ids and weights. Those two come first in the pickle as plain ints
+and floats, so they are read here with NumPy, every block of a term at once. Phrases, which need the
+positions, unpickle only the blocks holding candidate documents, with a cheaper function named in place of
+``codecs.encode``, and decode the position lists together with NumPy. Anything not shaped as expected goes
+through ``pickle.loads``: this is an accelerator, never a second format.
 
 The block layout is that of ``whoosh.codec.whoosh3`` in whoosh-reloaded 2.7.5 (pinned in pyproject.toml);
-``tests/test_evaluate.py`` compares every answer with Whoosh's own matchers.
+``tests/test_evaluate.py`` compares the answers with Whoosh's own matchers, and the decoders with ``pickle``.
 """
 
 from __future__ import annotations
