@@ -377,18 +377,17 @@ def search(reader: IndexReader, request: SearchRequest) -> SearchResult:
 
 
 def matching_releases(reader: IndexReader, request: SearchRequest, limit: int | None = None) -> Iterator[Release]:
-    """Every release a search finds, in its order, loaded a batch at a time (for feeds and exports)."""
+    """Every release a search finds, in its order, loaded one at a time (for feeds and exports). The order is
+    computed once: ``_ordered`` sorts the head up to its ``stop``, so asking it batch by batch would sort the
+    head again for every batch."""
     parsed = _parse(reader, request)
-    base, masks, date_mask = _masks(reader, request, parsed)
+    base, masks, _date_mask = _masks(reader, request, parsed)
     for mask in masks.values():
         base &= mask
     total = int(base.sum()) if limit is None else min(limit, int(base.sum()))
     sort = request.sort if request.sort in SORTS else "relevance"
-    batch = 200
-    for start in range(0, total, batch):
-        stop = min(start + batch, total)
-        for docnum, _score in _ordered(reader, parsed, sort, base, start, stop):
-            yield reader.release_at(docnum)
+    for docnum, _score in _ordered(reader, parsed, sort, base, 0, total):
+        yield reader.release_at(docnum)
 
 
 def _did_you_mean(reader: IndexReader, parsed: ParsedQuery, total: int) -> str:
