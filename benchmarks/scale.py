@@ -23,7 +23,7 @@ from pathlib import Path
 from archive.store import IndexHome, IndexReader
 from benchmarks.common import TreeMemory, folder_size_mib, save, tree_rss_kib
 
-PER_FILE = 2_000  # ~7.5 MB a file: under the indexer's 20 MB per-file limit
+PER_FILE = 2_000  # ~7.5 MB a file, read by the indexer in parts of ~1 MB
 
 
 class Shape:

@@ -20,13 +20,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from archive.schema import analysed_document, record_from_stored
 from archive.store import INDEX_VERSION, IndexHome, IndexWriter, read_manifest, write_manifest
 from indexer.pipeline import build_release
 from indexer.sources import SkipFile, parse_file
 from indexer.sources.jsonfile import load_mapping
+from indexer.sources.parts import Part, in_parts
 from indexer.sources.registry import kind_of
 
 PER_FILE_SECONDS = 30  # of CPU time: a busy or suspended machine is not a pathological file
@@ -71,6 +72,38 @@ class SourceFile:
     root: Path
     size: int
     mtime_ns: int
+
+
+class Job(NamedTuple):
+    """One task for a worker: a file, or one part of a big JSON-lines export (``indexer/sources/parts.py``)."""
+
+    path: str
+    source: str
+    old_hash: str  # of the file when last indexed: an unchanged file is not parsed again
+    root: str
+    hash: str = ""  # already known (a big export is hashed while it is cut into parts)
+    part: Part | None = None
+    index: int = 0  # which part, of ``parts``
+    parts: int = 1
+
+
+def jobs_for(f: SourceFile, old_hash: str) -> list[Job]:
+    """The tasks that bring one changed file up to date: the file, or each part of a big export in order."""
+    job = Job(str(f.path), f.source, old_hash, str(f.root))
+    try:
+        split = in_parts(f.path, f.size)
+    except OSError:
+        split = None  # the worker says what is wrong with it
+    if split is None:
+        return [job]
+    data_hash, parts = split
+    if data_hash == old_hash or len(parts) < 2:
+        return [job._replace(hash=data_hash)]
+    return [job._replace(hash=data_hash, part=part, index=i, parts=len(parts)) for i, part in enumerate(parts)]
+
+
+def _job_size(job: Job, stats: dict[str, SourceFile]) -> int:
+    return job.part.end - job.part.start if job.part else stats[job.source].size
 
 
 def scan(paths: list[Path], skipped: list[tuple[str, str]]) -> Iterator[SourceFile]:
@@ -122,18 +155,19 @@ def _source_file(path: Path, base: Path, skipped: list[tuple[str, str]], explici
     yield SourceFile(path, label, base, st.st_size, st.st_mtime_ns)
 
 
-def _parse_job(job: tuple[str, str, str, str]) -> dict[str, Any]:
-    """Runs in a worker process: read, hash, and (if the hash changed) parse and extract one file."""
-    path_text, source, old_hash, root = job
-    path = Path(path_text)
-    result: dict[str, Any] = {"source": source, "hash": "", "releases": [], "skipped": [], "error": ""}
-    try:
-        data_hash = hashlib.sha1(path.read_bytes()).hexdigest()
-    except OSError as exc:
-        result["error"] = f"cannot read: {exc.strerror or exc}"
-        return result
-    result["hash"] = data_hash
-    if data_hash == old_hash:
+def _parse_job(job: Job) -> dict[str, Any]:
+    """Runs in a worker process: read, hash, and (if the hash changed) parse and extract one file or part."""
+    path, source = Path(job.path), job.source
+    result: dict[str, Any] = {"source": source, "hash": job.hash, "releases": [], "skipped": [], "error": "",
+                              "index": job.index, "parts": job.parts,
+                              "name": f"{source}{job.part.name}" if job.part else source}
+    if not job.hash:
+        try:
+            result["hash"] = hashlib.sha1(path.read_bytes()).hexdigest()
+        except OSError as exc:
+            result["error"] = f"cannot read: {exc.strerror or exc}"
+            return result
+    if result["hash"] == job.old_hash:
         result["same"] = True
         return result
     alarm = threading.current_thread() is threading.main_thread()
@@ -141,9 +175,9 @@ def _parse_job(job: tuple[str, str, str, str]) -> dict[str, Any]:
         signal.signal(signal.SIGPROF, _too_slow)
         signal.setitimer(signal.ITIMER_PROF, PER_FILE_SECONDS)
     try:
-        mapping = load_mapping(Path(root))
+        mapping = load_mapping(Path(job.root))
         wire_hint = _wire_from_path(source)
-        for item in parse_file(path, source, mapping):
+        for item in parse_file(path, source, mapping, job.part):
             if isinstance(item, SkipFile):
                 result["skipped"].append([item.source or source, str(item)])
                 continue
@@ -180,7 +214,7 @@ def _wire_from_path(source: str) -> str:
     return ""
 
 
-def _results(jobs: list[tuple[str, str, str, str]], workers: int, mean_size: float = 0) -> Iterator[dict[str, Any]]:
+def _results(jobs: list[Job], workers: int, mean_size: float = 0) -> Iterator[dict[str, Any]]:
     """Parse results, in an order that keeps both sides busy and memory flat.
 
     Jobs are interleaved by a hash of their path: HTML pages are parse-heavy (the workers are the bottleneck),
@@ -188,7 +222,7 @@ def _results(jobs: list[tuple[str, str, str, str]], workers: int, mean_size: flo
     are in flight, so a writer that falls behind does not let finished results pile up in memory. Exports
     of many records go one file per task, so a worker never holds several of them at once.
     """
-    jobs = sorted(jobs, key=lambda job: zlib.crc32(job[1].encode("utf-8", "surrogateescape")))
+    jobs = sorted(jobs, key=lambda job: zlib.crc32(job.source.encode("utf-8", "surrogateescape")))
     if workers <= 1 or len(jobs) < 8:
         yield from map(_parse_job, jobs)
         return
@@ -196,7 +230,7 @@ def _results(jobs: list[tuple[str, str, str, str]], workers: int, mean_size: flo
     window = threading.BoundedSemaphore(workers * chunk * 2)
     stopped = threading.Event()
 
-    def feed() -> Iterator[tuple[str, str, str, str]]:
+    def feed() -> Iterator[Job]:
         for job in jobs:
             while not window.acquire(timeout=0.1):
                 if stopped.is_set():  # the run failed: let the pool's feeder thread end, or closing it hangs
@@ -234,14 +268,14 @@ def run_index(
         summary.files = len(files)
         root_labels = {_label(p, p.resolve().parent) for p in paths if p.exists()}
         new_sources: dict[str, Any] = dict(old_sources)
-        todo: list[tuple[str, str, str, str]] = []
+        todo: list[Job] = []
         for f in files:
             old = old_sources.get(f.source)
             if old and old.get("size") == f.size and old.get("mtime_ns") == f.mtime_ns:
                 summary.unchanged += len(old.get("ids", {}))
                 summary.skipped.extend((s, r) for s, r in old.get("skipped", []))
                 continue
-            todo.append((str(f.path), f.source, old.get("hash", "") if old else "", str(f.root)))
+            todo.extend(jobs_for(f, old.get("hash", "") if old else ""))
         stats = {f.source: f for f in files}
         present = set(stats)
         gone = [s for s in old_sources if s not in present and _under(s, root_labels)]
@@ -261,12 +295,14 @@ def run_index(
                     summary.removed += 1
             done = 0
             workers = jobs or os.cpu_count() or 1
-            mean_size = sum(stats[job[1]].size for job in todo) / max(len(todo), 1)
-            for result in _results(todo, workers, mean_size):
+            mean_size = sum(_job_size(job, stats) for job in todo) / max(len(todo), 1)
+            pending: dict[str, _FileUpdate] = {}
+            for result in _in_file_order(_results(todo, workers, mean_size)):
                 done += 1
                 if progress:
                     progress(done, len(todo))
-                _apply(result, stats[result["source"]], new_sources, owners, writer, summary, rebuild, aliases)
+                _apply(result, stats[result["source"]], new_sources, owners, writer, summary, rebuild, aliases,
+                       pending)
             writer.commit()
             summary.releases = sum(len(v.get("ids", {})) for v in new_sources.values())
             write_manifest(gen, {
@@ -316,8 +352,33 @@ def _record_aliases(old_ids: dict[str, str], new_ids: dict[str, str], aliases: d
         aliases.pop(new, None)
 
 
+@dataclass
+class _FileUpdate:
+    """What the results of one file (one per part of a big export) have brought so far."""
+
+    old_ids: dict[str, str]
+    new_ids: dict[str, str] = field(default_factory=dict)
+    skipped: list[list[str]] = field(default_factory=list)
+
+
+def _in_file_order(results: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The parts of an export finish in any order; they are applied in file order, so records get the ids
+    (a repeated URL's suffix counts the ones before it) they get when the file is read whole."""
+    early: dict[tuple[str, int], dict[str, Any]] = {}
+    expected: dict[str, int] = {}
+    for result in results:
+        source = result["source"]
+        early[(source, result["index"])] = result
+        n = expected.get(source, 0)
+        while (source, n) in early:
+            yield early.pop((source, n))
+            n += 1
+        expected[source] = n
+
+
 def _apply(result: dict[str, Any], stat: SourceFile, sources: dict[str, Any], owners: dict[str, str],
-           writer: IndexWriter, summary: Summary, rebuild: bool, aliases: dict[str, str]) -> None:
+           writer: IndexWriter, summary: Summary, rebuild: bool, aliases: dict[str, str],
+           pending: dict[str, _FileUpdate]) -> None:
     source = result["source"]
     old = sources.get(source, {})
     old_ids: dict[str, str] = old.get("ids", {})
@@ -326,17 +387,31 @@ def _apply(result: dict[str, Any], stat: SourceFile, sources: dict[str, Any], ow
         summary.unchanged += len(old_ids)
         summary.skipped.extend((s, r) for s, r in old.get("skipped", []))
         return
-    if result["error"]:
-        summary.skipped.append((source, result["error"]))
-        for rid in old_ids:
+    update = pending.setdefault(source, _FileUpdate(old_ids))
+    if result["error"]:  # the file (or this part of it) is unusable: nothing in it counts
+        update.skipped.append([result["name"], result["error"]])
+    else:
+        _take(result["releases"], source, update, owners, writer, summary, rebuild)
+        update.skipped.extend(result["skipped"])
+    if result["index"] < result["parts"] - 1:
+        return
+    del pending[source]
+    for rid in old_ids:
+        if rid not in update.new_ids:
             writer.delete(rid)
             owners.pop(rid, None)
             summary.removed += 1
-        sources[source] = {"size": stat.size, "mtime_ns": stat.mtime_ns, "hash": result["hash"], "ids": {},
-                           "skipped": [[source, result["error"]]]}
-        return
-    new_ids: dict[str, str] = {}
-    for rid, content_hash, document in result["releases"]:  # document: packed by _packed()
+    _record_aliases(old_ids, update.new_ids, aliases)
+    summary.skipped.extend((s, r) for s, r in update.skipped)
+    sources[source] = {"size": stat.size, "mtime_ns": stat.mtime_ns, "hash": result["hash"], "ids": update.new_ids,
+                       "skipped": update.skipped}
+
+
+def _take(releases: list[tuple[str, str, bytes]], source: str, update: _FileUpdate, owners: dict[str, str],
+          writer: IndexWriter, summary: Summary, rebuild: bool) -> None:
+    """Add, replace or keep each release of a result (``document`` is packed by ``_packed()``)."""
+    old_ids, new_ids = update.old_ids, update.new_ids
+    for rid, content_hash, document in releases:
         owner = owners.get(rid)
         if owner is not None and owner != source:
             # The same canonical URL in two files: keep both, the second under an id tied to its file.
@@ -353,15 +428,6 @@ def _apply(result: dict[str, Any], stat: SourceFile, sources: dict[str, Any], ow
             summary.updated += 1
         else:
             summary.unchanged += 1
-    for rid in old_ids:
-        if rid not in new_ids:
-            writer.delete(rid)
-            owners.pop(rid, None)
-            summary.removed += 1
-    _record_aliases(old_ids, new_ids, aliases)
-    summary.skipped.extend((s, r) for s, r in result["skipped"])
-    sources[source] = {"size": stat.size, "mtime_ns": stat.mtime_ns, "hash": result["hash"], "ids": new_ids,
-                       "skipped": result["skipped"]}
 
 
 def _packed(release: Any) -> bytes:

@@ -284,7 +284,7 @@ def test_the_time_limit_is_per_release_so_a_big_export_on_a_busy_machine_is_not_
 
     monkeypatch.setattr(build, "PER_FILE_SECONDS", 1)
     monkeypatch.setattr(build, "build_release", slowly)
-    result = build._parse_job((str(export), "export.jsonl", "", str(tmp_path)))
+    result = build._parse_job(build.Job(str(export), "export.jsonl", "", str(tmp_path)))
     assert result["error"] == ""
     assert len(result["releases"]) == 6
     assert result["skipped"] == [["export.jsonl#L7", "took longer than 1 s to extract"]]

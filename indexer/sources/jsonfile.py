@@ -123,7 +123,14 @@ def iter_json(text: str, source: str, mapping: dict[str, list[str]]) -> Iterator
             except SkipFile as exc:
                 yield SkipFile(str(exc), source=key)
         return
-    for line_no, line in enumerate(stripped.split("\n"), start=1 + text[: len(text) - len(stripped)].count("\n")):
+    yield from iter_json_lines(text, source, mapping)
+
+
+def iter_json_lines(text: str, source: str, mapping: dict[str, list[str]], first_line: int = 1) -> Iterator[Draft | SkipFile]:
+    """Each line of JSON-lines text as a draft (or the reason it was skipped), keyed by its line number;
+    ``first_line`` is the number of the text's first line in its file (a part of a big export)."""
+    for line_no, line in enumerate(text.split("\n"), start=first_line):
+        line = line.lstrip("\ufeff")
         if not line.strip():
             continue
         key = f"{source}#L{line_no}"

@@ -19,8 +19,7 @@ def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
     if size == 0:
         raise SkipFile("empty file")
     if size > limit:
-        hint = "; split the export into smaller files" if "json" in path.name.lower() else ""
-        raise SkipFile(f"too large ({size:,} bytes; the limit is {limit:,}){hint}")
+        raise SkipFile(f"too large ({size:,} bytes; the limit is {limit:,}){_hint(path)}")
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -32,10 +31,20 @@ def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
         except (OSError, EOFError) as exc:
             raise SkipFile(f"not a valid gzip file: {exc}") from None
         if len(data) > limit:
-            raise SkipFile(f"too large once decompressed (over {limit:,} bytes)")
+            raise SkipFile(f"too large once decompressed (over {limit:,} bytes){_hint(path)}")
     if not data.strip():
         raise SkipFile("empty file")
     return data
+
+
+def _hint(path: Path) -> str:
+    """What to do about an export over the limit: JSON lines of any size are read in parts (``parts.py``)."""
+    name = path.name.lower()
+    if "json" not in name:
+        return ""
+    if name.endswith(".gz"):
+        return "; a compressed export is read whole: decompress it, and JSON lines of any size are read in parts"
+    return "; a JSON document is read whole: write the export as JSON lines (one record a line), read in parts"
 
 
 class _Limited:

@@ -1,0 +1,104 @@
+"""Big JSON-lines exports, read in parts.
+
+A worker reads a file whole, so every other file has a size limit (``MAX_BYTES``). An export of one record
+a line needs none: it is cut at line ends into parts of about ``PART_BYTES``, each parsed as a job of its
+own and applied by the writer in file order. A 2 GB export then costs the memory of a few parts, and every
+core works on it. One line (one record) may still be at most ``MAX_BYTES``. Line numbers stay those of the whole file, so records
+keep the keys (``file.jsonl#L7``) they get when the file is read whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.sources.reading import MAX_BYTES
+
+PART_BYTES = 1 << 20  # a part weighs what a 1 MB file does in the indexer's bounded window of jobs
+_READ = 1 << 20
+_HEAD = 1 << 16
+_SPLITTABLE = (".jsonl", ".ndjson", ".json")  # not .gz: a compressed stream cannot be entered in the middle
+_SECOND_RECORD = re.compile(rb"\n[ \t\r]*\{")
+
+
+@dataclass(frozen=True)
+class Part:
+    """Bytes ``start:end`` of a file: lines ``first_line`` to ``last_line`` (from 1), whole."""
+
+    start: int
+    end: int
+    first_line: int
+    last_line: int
+
+    @property
+    def name(self) -> str:
+        return f"#L{self.first_line}-L{self.last_line}"
+
+
+def in_parts(path: Path, size: int, part_bytes: int | None = None) -> tuple[str, list[Part]] | None:
+    """The SHA-1 of a JSON-lines export larger than ``part_bytes`` (``PART_BYTES``) and its parts, in one
+    pass over the file; None for any other file, which is read whole. Raises OSError when it cannot be read."""
+    part_bytes = part_bytes or PART_BYTES
+    if size <= part_bytes or not path.name.lower().endswith(_SPLITTABLE):
+        return None
+    with path.open("rb") as fh:
+        head = fh.read(_HEAD)
+    if not _json_lines(head):
+        return None
+    sha = hashlib.sha1()
+    parts: list[Part] = []
+    start = offset = 0  # where the current part starts; where the current chunk starts
+    line, counted = 1, 0  # the current part's first line; line ends counted in it so far
+    ends_line = False
+    with path.open("rb") as fh:
+        while chunk := fh.read(_READ):
+            sha.update(chunk)
+            at = 0  # line ends before ``at`` in this chunk are counted
+            while (cut_from := max(start + part_bytes - offset, at)) < len(chunk):
+                newline = chunk.find(b"\n", cut_from)
+                if newline < 0:
+                    break
+                counted += chunk.count(b"\n", at, newline + 1)
+                parts.append(Part(start, offset + newline + 1, line, line + counted - 1))
+                start, at, line, counted = offset + newline + 1, newline + 1, line + counted, 0
+            counted += chunk.count(b"\n", at)
+            offset += len(chunk)
+            ends_line = chunk.endswith(b"\n")
+    if start < offset:
+        parts.append(Part(start, offset, line, line + counted - ends_line))
+    return sha.hexdigest(), parts
+
+
+def _json_lines(head: bytes) -> bool:
+    """Whether a file starting with ``head`` holds one JSON object a line, in UTF-8 or a one-byte encoding
+    (UTF-16 has NULs around its line ends; a JSON array or a single pretty-printed object is read whole)."""
+    body = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+    return body.startswith(b"{") and b"\x00" not in head and _SECOND_RECORD.search(body) is not None
+
+
+def read_part(path: Path, part: Part) -> tuple[bytes, list[int]]:
+    """The part's bytes, with each line longer than ``MAX_BYTES`` left empty (never read into memory whole),
+    and the numbers of those lines."""
+    kept: list[bytes] = []
+    too_long: list[int] = []
+    with path.open("rb") as fh:
+        fh.seek(part.start)
+        remaining, number = part.end - part.start, part.first_line
+        while remaining > 0:
+            line = fh.readline(min(remaining, MAX_BYTES + 1))
+            if not line:
+                break
+            remaining -= len(line)
+            if len(line) > MAX_BYTES:
+                too_long.append(number)
+                while remaining > 0 and not line.endswith(b"\n"):  # skip the rest of the line
+                    line = fh.readline(min(remaining, _READ))
+                    if not line:
+                        break
+                    remaining -= len(line)
+                line = b"\n"
+            kept.append(line)
+            number += 1
+    return b"".join(kept), too_long
