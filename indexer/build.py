@@ -97,7 +97,7 @@ def jobs_for(f: SourceFile, old_hash: str) -> list[Job]:
     if split is None:
         return [job]
     data_hash, parts = split
-    if data_hash == old_hash or len(parts) < 2:
+    if data_hash == old_hash:
         return [job._replace(hash=data_hash)]
     return [job._replace(hash=data_hash, part=part, index=i, parts=len(parts)) for i, part in enumerate(parts)]
 

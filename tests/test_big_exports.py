@@ -119,3 +119,18 @@ def test_records_sharing_one_url_keep_their_ids_whichever_part_finishes_first(tm
     titles = {rid: r["title"] for rid, r in indexed(cut).items()}
     assert len(titles) == 30
     assert titles == {rid: r["title"] for rid, r in indexed(whole).items()}
+
+
+def test_a_pretty_printed_json_release_is_still_read_whole(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(parts, "PART_BYTES", 200)
+    release = {"title": "Port Authority Opens Ferry Terminal", "date": "2024-06-01",
+               "text": "The port authority opened the new ferry terminal on Saturday. " * 10,
+               "attachments": [{"url": f"https://example.org/photo-{n}.jpg", "caption": "Terminal"} for n in range(5)]}
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "terminal.json").write_text(json.dumps(release, indent=2), encoding="utf-8")
+    assert "\n    {" in (folder / "terminal.json").read_text()
+    home = IndexHome(tmp_path / "index")
+    summary = run_index([folder], home, jobs=1)
+    assert summary.skipped == []
+    assert [r["title"] for r in indexed(home).values()] == ["Port Authority Opens Ferry Terminal"]

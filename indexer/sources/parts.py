@@ -10,6 +10,7 @@ keep the keys (``file.jsonl#L7``) they get when the file is read whole.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,9 +19,10 @@ from indexer.sources.reading import MAX_BYTES
 
 PART_BYTES = 1 << 20  # a part weighs what a 1 MB file does in the indexer's bounded window of jobs
 _READ = 1 << 20
-_HEAD = 1 << 16
+_HEAD = 1 << 20
 _SPLITTABLE = (".jsonl", ".ndjson", ".json")  # not .gz: a compressed stream cannot be entered in the middle
-_SECOND_RECORD = re.compile(rb"\n[ \t\r]*\{")
+_SECOND_RECORD = re.compile(rb"\n\{")
+_TRIED_LINES = 5
 
 
 @dataclass(frozen=True)
@@ -72,10 +74,19 @@ def in_parts(path: Path, size: int, part_bytes: int | None = None) -> tuple[str,
 
 
 def _json_lines(head: bytes) -> bool:
-    """Whether a file starting with ``head`` holds one JSON object a line, in UTF-8 or a one-byte encoding
-    (UTF-16 has NULs around its line ends; a JSON array or a single pretty-printed object is read whole)."""
+    """Whether a file starting with ``head`` holds one JSON object a line, in UTF-8 or a one-byte encoding:
+    an object starts a line after the first, and one of the first complete lines is an object by itself
+    (unlike a pretty-printed document's lines). UTF-16 has NULs around its line ends."""
     body = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
-    return body.startswith(b"{") and b"\x00" not in head and _SECOND_RECORD.search(body) is not None
+    if not body.startswith(b"{") or b"\x00" in head or not _SECOND_RECORD.search(body):
+        return False
+    for line in body.split(b"\n")[:-1][:_TRIED_LINES]:  # the last piece may be cut off
+        try:
+            if isinstance(json.loads(line.decode("latin-1")), dict):
+                return True
+        except ValueError:
+            continue
+    return False
 
 
 def read_part(path: Path, part: Part) -> tuple[bytes, list[int]]:
