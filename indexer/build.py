@@ -31,8 +31,8 @@ from indexer.sources.parts import Part, in_parts
 from indexer.sources.registry import kind_of
 
 PER_FILE_SECONDS = 30  # of CPU time: a busy or suspended machine is not a pathological file
-CHUNK = 8  # files a worker parses per task, when files are small (one release each)
-BIG_FILE = 1 << 20  # files this large on average (exports of many records) go one per task
+CHUNK = 8  # files a worker parses per task, when they are small (one release each)
+TASK_BYTES = 1 << 20  # what a task reads at most, unless one file is bigger: a part of an export goes alone
 Progress = Callable[[int, int], None]
 
 
@@ -81,6 +81,7 @@ class Job(NamedTuple):
     source: str
     old_hash: str  # of the file when last indexed: an unchanged file is not parsed again
     root: str
+    size: int = 0  # bytes to read
     hash: str = ""  # already known (a big export is hashed while it is cut into parts)
     part: Part | None = None
     index: int = 0  # which part, of ``parts``
@@ -89,7 +90,7 @@ class Job(NamedTuple):
 
 def jobs_for(f: SourceFile, old_hash: str) -> list[Job]:
     """The tasks that bring one changed file up to date: the file, or each part of a big export in order."""
-    job = Job(str(f.path), f.source, old_hash, str(f.root))
+    job = Job(str(f.path), f.source, old_hash, str(f.root), f.size)
     try:
         split = in_parts(f.path, f.size)
     except OSError:
@@ -99,11 +100,8 @@ def jobs_for(f: SourceFile, old_hash: str) -> list[Job]:
     data_hash, parts = split
     if data_hash == old_hash:
         return [job._replace(hash=data_hash)]
-    return [job._replace(hash=data_hash, part=part, index=i, parts=len(parts)) for i, part in enumerate(parts)]
-
-
-def _job_size(job: Job, stats: dict[str, SourceFile]) -> int:
-    return job.part.end - job.part.start if job.part else stats[job.source].size
+    return [job._replace(size=part.end - part.start, hash=data_hash, part=part, index=i, parts=len(parts))
+            for i, part in enumerate(parts)]
 
 
 def scan(paths: list[Path], skipped: list[tuple[str, str]]) -> Iterator[SourceFile]:
@@ -214,35 +212,53 @@ def _wire_from_path(source: str) -> str:
     return ""
 
 
-def _results(jobs: list[Job], workers: int, mean_size: float = 0) -> Iterator[dict[str, Any]]:
+def _tasks(jobs: list[Job]) -> Iterator[list[Job]]:
+    """Consecutive jobs in tasks of up to ``CHUNK`` files and about ``TASK_BYTES``: small files travel
+    together (fewer round trips to a worker), a big file or a part of an export alone, so that what a task
+    hands back stays small."""
+    task: list[Job] = []
+    weight = 0
+    for job in jobs:
+        if task and (len(task) == CHUNK or weight + job.size > TASK_BYTES):
+            yield task
+            task, weight = [], 0
+        task.append(job)
+        weight += job.size
+    if task:
+        yield task
+
+
+def _parse_task(task: list[Job]) -> list[dict[str, Any]]:
+    return [_parse_job(job) for job in task]
+
+
+def _results(jobs: list[Job], workers: int) -> Iterator[dict[str, Any]]:
     """Parse results, in an order that keeps both sides busy and memory flat.
 
     Jobs are interleaved by a hash of their path: HTML pages are parse-heavy (the workers are the bottleneck),
-    Markdown and JSON writer-heavy (the writer is); mixed, neither waits for long. At most ``window`` results
-    are in flight, so a writer that falls behind does not let finished results pile up in memory. Exports
-    of many records go one file per task, so a worker never holds several of them at once.
+    Markdown and JSON writer-heavy (the writer is); mixed, neither waits for long. At most two tasks per
+    worker are in flight, so a writer that falls behind does not let finished results pile up in memory.
     """
     jobs = sorted(jobs, key=lambda job: zlib.crc32(job.source.encode("utf-8", "surrogateescape")))
     if workers <= 1 or len(jobs) < 8:
         yield from map(_parse_job, jobs)
         return
-    chunk = 1 if mean_size >= BIG_FILE else CHUNK
-    window = threading.BoundedSemaphore(workers * chunk * 2)
+    window = threading.BoundedSemaphore(workers * 2)
     stopped = threading.Event()
 
-    def feed() -> Iterator[Job]:
-        for job in jobs:
+    def feed() -> Iterator[list[Job]]:
+        for task in _tasks(jobs):
             while not window.acquire(timeout=0.1):
                 if stopped.is_set():  # the run failed: let the pool's feeder thread end, or closing it hangs
                     return
-            yield job
+            yield task
 
     ctx = multiprocessing.get_context("forkserver" if sys.platform != "darwin" else "spawn")
     with ctx.Pool(workers) as pool:
         try:
-            for result in pool.imap_unordered(_parse_job, feed(), chunksize=chunk):
+            for results in pool.imap_unordered(_parse_task, feed()):
                 window.release()
-                yield result
+                yield from results
         finally:
             stopped.set()
 
@@ -295,9 +311,8 @@ def run_index(
                     summary.removed += 1
             done = 0
             workers = jobs or os.cpu_count() or 1
-            mean_size = sum(_job_size(job, stats) for job in todo) / max(len(todo), 1)
             pending: dict[str, _FileUpdate] = {}
-            for result in _in_file_order(_results(todo, workers, mean_size)):
+            for result in _in_file_order(_results(todo, workers)):
                 done += 1
                 if progress:
                     progress(done, len(todo))

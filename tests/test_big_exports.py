@@ -108,8 +108,8 @@ def test_records_sharing_one_url_keep_their_ids_whichever_part_finishes_first(tm
     monkeypatch.setattr(parts, "PART_BYTES", 600)
     real_results = build._results
 
-    def shuffled(jobs, workers, mean_size=0):
-        results = list(real_results(jobs, workers, mean_size))
+    def shuffled(jobs, workers):
+        results = list(real_results(jobs, workers))
         random.Random(4).shuffle(results)
         return iter(results)
 
