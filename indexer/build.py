@@ -228,8 +228,28 @@ def _tasks(jobs: list[Job]) -> Iterator[list[Job]]:
         yield task
 
 
-def _parse_task(task: list[Job]) -> list[dict[str, Any]]:
-    return [_parse_job(job) for job in task]
+def _parse_task(numbered: tuple[int, list[Job]]) -> tuple[int, list[dict[str, Any]]]:
+    n, task = numbered
+    return n, [_parse_job(job) for job in task]
+
+
+class _FileOrder:
+    """The parts of an export finish in any order; they leave here in file order, so records get the ids
+    (a repeated URL's suffix counts the ones before it) they get when the file is read whole."""
+
+    def __init__(self) -> None:
+        self._early: dict[tuple[str, int], dict[str, Any]] = {}
+        self._next: dict[str, int] = {}
+
+    def push(self, result: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        """The results that can be applied now that ``result`` has arrived, in order."""
+        source = result["source"]
+        self._early[(source, result["index"])] = result
+        n = self._next.get(source, 0)
+        while (source, n) in self._early:
+            yield self._early.pop((source, n))
+            n += 1
+        self._next[source] = n
 
 
 def _results(jobs: list[Job], workers: int) -> Iterator[dict[str, Any]]:
@@ -237,7 +257,8 @@ def _results(jobs: list[Job], workers: int) -> Iterator[dict[str, Any]]:
 
     Jobs are interleaved by a hash of their path: HTML pages are parse-heavy (the workers are the bottleneck),
     Markdown and JSON writer-heavy (the writer is); mixed, neither waits for long. At most two tasks per
-    worker are in flight, so a writer that falls behind does not let finished results pile up in memory.
+    worker are in flight — handed out and not yet applied, parts waiting for an earlier part included — so
+    a writer that falls behind, or one slow part, does not let finished results pile up in memory.
     """
     jobs = sorted(jobs, key=lambda job: zlib.crc32(job.source.encode("utf-8", "surrogateescape")))
     if workers <= 1 or len(jobs) < 8:
@@ -246,19 +267,27 @@ def _results(jobs: list[Job], workers: int) -> Iterator[dict[str, Any]]:
     window = threading.BoundedSemaphore(workers * 2)
     stopped = threading.Event()
 
-    def feed() -> Iterator[list[Job]]:
-        for task in _tasks(jobs):
+    def feed() -> Iterator[tuple[int, list[Job]]]:
+        for numbered in enumerate(_tasks(jobs)):
             while not window.acquire(timeout=0.1):
                 if stopped.is_set():  # the run failed: let the pool's feeder thread end, or closing it hangs
                     return
-            yield task
+            yield numbered
 
     ctx = multiprocessing.get_context("forkserver" if sys.platform != "darwin" else "spawn")
     with ctx.Pool(workers) as pool:
         try:
-            for results in pool.imap_unordered(_parse_task, feed()):
-                window.release()
-                yield from results
+            order, unapplied = _FileOrder(), {}
+            for n, results in pool.imap_unordered(_parse_task, feed()):
+                unapplied[n] = len(results)
+                for result in results:
+                    result["task"] = n
+                    for ready in order.push(result):
+                        yield ready
+                        unapplied[ready["task"]] -= 1
+                        if not unapplied[ready["task"]]:
+                            del unapplied[ready["task"]]
+                            window.release()
         finally:
             stopped.set()
 
@@ -312,7 +341,7 @@ def run_index(
             done = 0
             workers = jobs or os.cpu_count() or 1
             pending: dict[str, _FileUpdate] = {}
-            for result in _in_file_order(_results(todo, workers)):
+            for result in _results(todo, workers):
                 done += 1
                 if progress:
                     progress(done, len(todo))
@@ -374,21 +403,6 @@ class _FileUpdate:
     old_ids: dict[str, str]
     new_ids: dict[str, str] = field(default_factory=dict)
     skipped: list[list[str]] = field(default_factory=list)
-
-
-def _in_file_order(results: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """The parts of an export finish in any order; they are applied in file order, so records get the ids
-    (a repeated URL's suffix counts the ones before it) they get when the file is read whole."""
-    early: dict[tuple[str, int], dict[str, Any]] = {}
-    expected: dict[str, int] = {}
-    for result in results:
-        source = result["source"]
-        early[(source, result["index"])] = result
-        n = expected.get(source, 0)
-        while (source, n) in early:
-            yield early.pop((source, n))
-            n += 1
-        expected[source] = n
 
 
 def _apply(result: dict[str, Any], stat: SourceFile, sources: dict[str, Any], owners: dict[str, str],

@@ -96,29 +96,34 @@ def test_one_edited_record_of_a_big_export_updates_only_that_release(tmp_path: P
 
 def test_records_sharing_one_url_keep_their_ids_whichever_part_finishes_first(tmp_path: Path, monkeypatch):
     """A repeated URL gets a suffix counted from the records before it, so parts are applied in file order
-    even when a later part finishes first."""
-    lines = [json.dumps({"url": "https://example.gov/news/statement", "title": f"Statement {n}",
-                         "date": "2024-01-02", "text": f"Statement number {n} on the budget. " * 8})
-             for n in range(30)]
+    even when a later part finishes first (here the first part holds one long record, the rest short ones)."""
+    def record(n: int, sentences: int) -> str:
+        return json.dumps({"url": "https://example.gov/news/statement", "title": f"Statement {n}",
+                           "date": "2024-01-02", "text": f"Senator Ada Whitcombe said statement {n} stands. " * sentences})
+
     folder = tmp_path / "exports"
     folder.mkdir()
-    (folder / "statements.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    (folder / "statements.jsonl").write_text("\n".join([record(0, 3000)] + [record(n, 8) for n in range(1, 40)]),
+                                             encoding="utf-8")
     whole = IndexHome(tmp_path / "whole")
     run_index([folder], whole, jobs=1)
     monkeypatch.setattr(parts, "PART_BYTES", 600)
-    real_results = build._results
-
-    def shuffled(jobs, workers):
-        results = list(real_results(jobs, workers))
-        random.Random(4).shuffle(results)
-        return iter(results)
-
-    monkeypatch.setattr(build, "_results", shuffled)
     cut = IndexHome(tmp_path / "cut")
     run_index([folder], cut, jobs=2)
     titles = {rid: r["title"] for rid, r in indexed(cut).items()}
-    assert len(titles) == 30
+    assert len(titles) == 40
     assert titles == {rid: r["title"] for rid, r in indexed(whole).items()}
+
+
+def test_parts_leave_in_file_order_whatever_order_they_arrive_in():
+    arrived = [{"source": source, "index": i} for source, n in (("a.jsonl", 7), ("b.jsonl", 5), ("c.md", 1))
+               for i in range(n)]
+    random.Random(4).shuffle(arrived)
+    order = build._FileOrder()
+    left = [(r["source"], r["index"]) for result in arrived for r in order.push(result)]
+    assert len(left) == 13
+    for source in ("a.jsonl", "b.jsonl"):
+        assert [i for s, i in left if s == source] == sorted(i for s, i in left if s == source)
 
 
 def test_a_pretty_printed_json_release_is_still_read_whole(tmp_path: Path, monkeypatch):
