@@ -33,7 +33,7 @@ from indexer.sources.registry import kind_of
 PER_FILE_SECONDS = 30  # of CPU time: a busy or suspended machine is not a pathological file
 CHUNK = 8  # files a worker parses per task, when they are small (one release each)
 TASK_BYTES = 1 << 20  # what a task reads at most, unless one file is bigger: a part of an export goes alone
-Progress = Callable[[int, int], None]
+Progress = Callable[[int, int], None]  # bytes read so far, of how many
 
 
 class _TooSlow(Exception):
@@ -157,7 +157,7 @@ def _parse_job(job: Job) -> dict[str, Any]:
     """Runs in a worker process: read, hash, and (if the hash changed) parse and extract one file or part."""
     path, source = Path(job.path), job.source
     result: dict[str, Any] = {"source": source, "hash": job.hash, "releases": [], "skipped": [], "error": "",
-                              "index": job.index, "parts": job.parts,
+                              "index": job.index, "parts": job.parts, "size": job.size,
                               "name": f"{source}{job.part.name}" if job.part else source}
     if not job.hash:
         try:
@@ -338,13 +338,13 @@ def run_index(
                     writer.delete(rid)
                     owners.pop(rid, None)
                     summary.removed += 1
-            done = 0
+            done, total = 0, sum(job.size for job in todo)
             workers = jobs or os.cpu_count() or 1
             pending: dict[str, _FileUpdate] = {}
             for result in _results(todo, workers):
-                done += 1
+                done += result["size"]
                 if progress:
-                    progress(done, len(todo))
+                    progress(done, total)
                 _apply(result, stats[result["source"]], new_sources, owners, writer, summary, rebuild, aliases,
                        pending)
             writer.commit()

@@ -30,7 +30,9 @@ class _Bar:
         width = 30
         filled = int(width * done / max(total, 1))
         eta = (total - done) / rate if rate else 0
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} files  {rate:,.0f}/s  ETA {eta:,.0f}s ")
+        unit, scale = ("MB", 2**20) if total >= 2**20 else ("KB", 2**10)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done / scale:,.0f}/{total / scale:,.0f} {unit} read"
+                         f"  {rate / scale:,.0f} {unit}/s  ETA {eta:,.0f}s ")
         if done >= total:
             sys.stderr.write("\n")
         sys.stderr.flush()
