@@ -75,7 +75,8 @@ class SourceFile:
 
 
 class Job(NamedTuple):
-    """One task for a worker: a file, or one part of a big JSON-lines export (``indexer/sources/parts.py``)."""
+    """What a worker parses: a file, or one part of a big JSON-lines export (``indexer/sources/parts.py``);
+    small files travel several to a task (``_tasks``)."""
 
     path: str
     source: str
@@ -89,7 +90,7 @@ class Job(NamedTuple):
 
 
 def jobs_for(f: SourceFile, old_hash: str) -> list[Job]:
-    """The tasks that bring one changed file up to date: the file, or each part of a big export in order."""
+    """The jobs that bring one changed file up to date: the file, or each part of a big export in order."""
     job = Job(str(f.path), f.source, old_hash, str(f.root), f.size)
     try:
         split = in_parts(f.path, f.size)

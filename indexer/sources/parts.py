@@ -3,8 +3,8 @@
 A worker reads a file whole, so every other file has a size limit (``MAX_BYTES``). An export of one record
 a line needs none: it is cut at line ends into parts of about ``PART_BYTES``, each parsed as a job of its
 own and applied by the writer in file order. A 2 GB export then costs the memory of a few parts, and every
-core works on it. One line (one record) may still be at most ``MAX_BYTES``. Line numbers stay those of the whole file, so records
-keep the keys (``file.jsonl#L7``) they get when the file is read whole.
+core works on it. One line (one record) may still be at most ``MAX_BYTES``. Line numbers stay those of
+the whole file, so records keep the keys (``file.jsonl#L7``) they get when the file is read whole.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from indexer.sources.reading import MAX_BYTES
 
@@ -46,28 +47,32 @@ def in_parts(path: Path, size: int, part_bytes: int | None = None) -> tuple[str,
     if size <= part_bytes or not path.name.lower().endswith(_SPLITTABLE):
         return None
     with path.open("rb") as fh:
-        head = fh.read(_HEAD)
-    if not _json_lines(head):
-        return None
+        if not _json_lines(fh.read(_HEAD)):
+            return None
+        fh.seek(0)
+        return _cut(fh, part_bytes)
+
+
+def _cut(fh: BinaryIO, part_bytes: int) -> tuple[str, list[Part]]:
+    """The file's SHA-1 and its parts of about ``part_bytes``, cut at the first line end past each."""
     sha = hashlib.sha1()
     parts: list[Part] = []
     start = offset = 0  # where the current part starts; where the current chunk starts
     line, counted = 1, 0  # the current part's first line; line ends counted in it so far
     ends_line = False
-    with path.open("rb") as fh:
-        while chunk := fh.read(_READ):
-            sha.update(chunk)
-            at = 0  # line ends before ``at`` in this chunk are counted
-            while (cut_from := max(start + part_bytes - offset, at)) < len(chunk):
-                newline = chunk.find(b"\n", cut_from)
-                if newline < 0:
-                    break
-                counted += chunk.count(b"\n", at, newline + 1)
-                parts.append(Part(start, offset + newline + 1, line, line + counted - 1))
-                start, at, line, counted = offset + newline + 1, newline + 1, line + counted, 0
-            counted += chunk.count(b"\n", at)
-            offset += len(chunk)
-            ends_line = chunk.endswith(b"\n")
+    while chunk := fh.read(_READ):
+        sha.update(chunk)
+        at = 0  # line ends before ``at`` in this chunk are counted
+        while (cut_from := max(start + part_bytes - offset, at)) < len(chunk):
+            newline = chunk.find(b"\n", cut_from)
+            if newline < 0:
+                break
+            counted += chunk.count(b"\n", at, newline + 1)
+            parts.append(Part(start, offset + newline + 1, line, line + counted - 1))
+            start, at, line, counted = offset + newline + 1, newline + 1, line + counted, 0
+        counted += chunk.count(b"\n", at)
+        offset += len(chunk)
+        ends_line = chunk.endswith(b"\n")
     if start < offset:
         parts.append(Part(start, offset, line, line + counted - ends_line))
     return sha.hexdigest(), parts
