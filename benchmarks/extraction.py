@@ -1,8 +1,9 @@
-"""Extraction quality against the hand-checked labels (../shared/labels/dev.json).
+"""Extraction quality against the hand-checked labels (../shared/labels/dev.json and dev-wide.json).
 
-Indexes the labelled samples with the real indexer into a temporary index, exports them, and scores
-date, title and issuer accuracy, speaker precision / recall / F1 and topic micro-F1, per source and
-overall, exactly as the labels' README defines them.
+Indexes each labelled source folder as a user would (one folder, one path given to the indexer) into a
+temporary index, exports the releases, and scores date, title and issuer accuracy, speaker precision /
+recall / F1 and topic micro-F1, per source and overall for each label set, exactly as the labels' README
+defines them.
 
     .venv/bin/python benchmarks/extraction.py [--shared ../shared] [--json out.json] [--show-errors]
 """
@@ -123,12 +124,41 @@ def main() -> int:
                         help="Also time parsing against extraction per release on 200 random files of each source "
                              "folder under CORPUS (the unpacked corpus, e.g. .corpus-cache).")
     args = parser.parse_args()
-    labels = json.loads((args.shared / "labels" / "dev.json").read_text(encoding="utf-8"))
-    samples = args.shared / "corpus" / "samples"
+    results: dict[str, dict] = {}
+    for name, folder in LABEL_SETS:
+        labels = json.loads((args.shared / "labels" / f"{name}.json").read_text(encoding="utf-8"))
+        by_key, elapsed = index_samples(args.shared / "corpus" / folder)
+        for label in labels:
+            if "#url=" in label["doc"]:
+                label["doc"] = "congress-press#url=" + label["doc"].split("#url=", 1)[1]
+        table, errors = score(labels, by_key)
+        results[name] = table
+        print(f"\n{name}.json ({len(labels)} labels; {len(by_key)} sample keys indexed in {elapsed:.1f} s)")
+        print_table(table)
+        if args.show_errors:
+            print("\n".join(errors))
+    if args.cost:
+        print(f"\n{'per release':<20}{'parse ms':>12}{'extract ms':>12}")
+        for folder in sorted(p for p in args.cost.iterdir() if p.is_dir()):
+            parse_ms, extract_ms = cost(folder)
+            print(f"{folder.name:<20}{parse_ms:>12.2f}{extract_ms:>12.2f}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return 0
+
+
+LABEL_SETS = (("dev", "samples"), ("dev-wide", "samples-wide"))
+COLUMNS = ["docs", "date", "title", "issuer", "speaker_precision", "speaker_recall", "speaker_f1", "topic_f1"]
+
+
+def index_samples(samples: Path) -> tuple[dict[str, dict], float]:
+    """Every release of each source folder under ``samples``, each folder indexed as its own root (as a user
+    indexes a folder of one source), keyed by the label ``doc`` names it may go by."""
+    folders = sorted(p for p in samples.iterdir() if p.is_dir())
     with tempfile.TemporaryDirectory() as tmp:
         home = IndexHome(Path(tmp) / "index")
         started = time.perf_counter()
-        summary = run_index([samples], home, rebuild=True)
+        summary = run_index(folders, home, rebuild=True)
         for source, reason in summary.skipped:
             print(f"skipped {source}: {reason}", file=sys.stderr)
         elapsed = time.perf_counter() - started
@@ -139,26 +169,15 @@ def main() -> int:
             for key in label_key(data):
                 by_key[key] = data
         reader.close()
-    for label in labels:
-        if "#url=" in label["doc"]:
-            label["doc"] = "congress-press#url=" + label["doc"].split("#url=", 1)[1]
-    table, errors = score(labels, by_key)
-    cols = ["docs", "date", "title", "issuer", "speaker_precision", "speaker_recall", "speaker_f1", "topic_f1"]
-    print(f"{'source':<20}" + "".join(f"{c:>18}" for c in cols))
+    return by_key, elapsed
+
+
+def print_table(table: dict[str, dict]) -> None:
+    print(f"{'source':<24}" + "".join(f"{c.replace('speaker_', 'sp_'):>10}" for c in COLUMNS))
     for group in sorted(table, key=lambda g: (g == "overall", g)):
         row = table[group]
-        print(f"{group:<20}" + "".join(f"{row[c]:>18.3f}" if isinstance(row[c], float) else f"{row[c]:>18}" for c in cols))
-    print(f"(indexed {len(by_key)} sample keys in {elapsed:.1f} s)")
-    if args.show_errors:
-        print("\n".join(errors))
-    if args.cost:
-        print(f"\n{'per release':<20}{'parse ms':>12}{'extract ms':>12}")
-        for folder in sorted(p for p in args.cost.iterdir() if p.is_dir()):
-            parse_ms, extract_ms = cost(folder)
-            print(f"{folder.name:<20}{parse_ms:>12.2f}{extract_ms:>12.2f}")
-    if args.json:
-        args.json.write_text(json.dumps(table, indent=2), encoding="utf-8")
-    return 0
+        print(f"{group:<24}" + "".join(f"{row[c]:>10.3f}" if isinstance(row[c], float) else f"{row[c]:>10}"
+                                       for c in COLUMNS))
 
 
 def cost(folder: Path, files: int = 200) -> tuple[float, float]:
