@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from archive.schema import analysed_document, record_from_stored
-from archive.store import INDEX_VERSION, IndexHome, IndexWriter, read_manifest, write_manifest
+from archive.store import INDEX_VERSION, ArchiveError, IndexHome, IndexWriter, read_manifest, write_manifest
+from indexer.extract.folder import FolderProfile
+from indexer.folders import folder_of, profiles
 from indexer.pipeline import build_release
 from indexer.sources import SkipFile, parse_file
 from indexer.sources.jsonfile import load_mapping
@@ -87,11 +89,12 @@ class Job(NamedTuple):
     part: Part | None = None
     index: int = 0  # which part, of ``parts``
     parts: int = 1
+    profile: FolderProfile | None = None  # what the file's folder shares (``indexer/folders.py``)
 
 
-def jobs_for(f: SourceFile, old_hash: str) -> list[Job]:
+def jobs_for(f: SourceFile, old_hash: str, profile: FolderProfile | None = None) -> list[Job]:
     """The jobs that bring one changed file up to date: the file, or each part of a big export in order."""
-    job = Job(str(f.path), f.source, old_hash, str(f.root), f.size)
+    job = Job(str(f.path), f.source, old_hash, str(f.root), f.size, profile=profile)
     try:
         split = in_parts(f.path, f.size)
     except OSError:
@@ -159,7 +162,8 @@ def _parse_job(job: Job) -> dict[str, Any]:
     path, source = Path(job.path), job.source
     result: dict[str, Any] = {"source": source, "hash": job.hash, "releases": [], "skipped": [], "error": "",
                               "index": job.index, "parts": job.parts, "size": job.size,
-                              "name": f"{source}{job.part.name}" if job.part else source}
+                              "name": f"{source}{job.part.name}" if job.part else source,
+                              "profile": job.profile.digest() if job.profile else ""}
     if not job.hash:
         try:
             result["hash"] = hashlib.sha1(path.read_bytes()).hexdigest()
@@ -183,7 +187,7 @@ def _parse_job(job: Job) -> dict[str, Any]:
             if alarm:  # an export of thousands of records is not one slow file: the clock restarts per record
                 signal.setitimer(signal.ITIMER_PROF, PER_FILE_SECONDS)
             try:
-                release = build_release(item, wire_hint)
+                release = build_release(item, wire_hint, job.profile)
                 result["releases"].append((release.id, release.content_hash, _packed(release)))
             except SkipFile as exc:
                 result["skipped"].append([item.source, str(exc)])
@@ -314,14 +318,20 @@ def run_index(
         summary.files = len(files)
         root_labels = {_label(p, p.resolve().parent) for p in paths if p.exists()}
         new_sources: dict[str, Any] = dict(old_sources)
+        try:
+            folder_profiles, folder_record = profiles(files, {} if rebuild else manifest.get("folders", {}))
+        except ValueError as exc:
+            raise ArchiveError(str(exc)) from None
         todo: list[Job] = []
         for f in files:
             old = old_sources.get(f.source)
-            if old and old.get("size") == f.size and old.get("mtime_ns") == f.mtime_ns:
+            profile = folder_profiles[folder_of(f.source)]
+            same_profile = old and old.get("profile", "") == profile.digest()
+            if old and same_profile and old.get("size") == f.size and old.get("mtime_ns") == f.mtime_ns:
                 summary.unchanged += len(old.get("ids", {}))
                 summary.skipped.extend((s, r) for s, r in old.get("skipped", []))
                 continue
-            todo.extend(jobs_for(f, old.get("hash", "") if old else ""))
+            todo.extend(jobs_for(f, old.get("hash", "") if old and same_profile else "", profile))
         stats = {f.source: f for f in files}
         present = set(stats)
         gone = [s for s in old_sources if s not in present and _under(s, root_labels)]
@@ -354,6 +364,7 @@ def run_index(
                 "extractor_version": INDEX_VERSION,
                 "indexed_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "sources": new_sources,
+                "folders": folder_record,
                 "aliases": aliases,
                 "releases": summary.releases,
             })
@@ -413,7 +424,7 @@ def _apply(result: dict[str, Any], stat: SourceFile, sources: dict[str, Any], ow
     old = sources.get(source, {})
     old_ids: dict[str, str] = old.get("ids", {})
     if result.get("same"):
-        sources[source] = {**old, "size": stat.size, "mtime_ns": stat.mtime_ns}
+        sources[source] = {**old, "size": stat.size, "mtime_ns": stat.mtime_ns, "profile": result["profile"]}
         summary.unchanged += len(old_ids)
         summary.skipped.extend((s, r) for s, r in old.get("skipped", []))
         return
@@ -434,7 +445,7 @@ def _apply(result: dict[str, Any], stat: SourceFile, sources: dict[str, Any], ow
     _record_aliases(old_ids, update.new_ids, aliases)
     summary.skipped.extend((s, r) for s, r in update.skipped)
     sources[source] = {"size": stat.size, "mtime_ns": stat.mtime_ns, "hash": result["hash"], "ids": update.new_ids,
-                       "skipped": update.skipped}
+                       "skipped": update.skipped, "profile": result["profile"]}
 
 
 def _take(releases: list[tuple[str, str, bytes]], source: str, update: _FileUpdate, owners: dict[str, str],

@@ -8,40 +8,34 @@ from archive.ids import release_id
 from archive.model import Release, Speaker
 from indexer.extract.dateline import parse_dateline
 from indexer.extract.dates import best_date
-from indexer.extract.issuer import (
-    as_author,
-    is_wire_service,
-    member_office,
-    organisation_from_site,
-    organisation_from_text,
-)
+from indexer.extract.folder import FolderProfile
+from indexer.extract.issuer import as_author, choose_issuer, member_office
 from indexer.extract.names import name_key
 from indexer.extract.speakers import extract_speakers
+from indexer.extract.titles import choose_title
 from indexer.extract.topics import pick_topics
 from indexer.sources.base import Draft, SkipFile
-from indexer.sources.text import split_sentences_title
 
 _NON_ENGLISH_HINTS = re.compile(r"\b(?:el|los|las|del|para|con|une|les|des|und|der|die|das|ist)\b", re.I)
 
 
-def build_release(draft: Draft, wire_hint: str = "") -> Release:
-    """Interpret a draft: date, dateline, issuer, speakers, topics; the id comes from URL or source."""
-    if not draft.paragraphs:
+def build_release(draft: Draft, wire_hint: str = "", profile: FolderProfile | None = None) -> Release:
+    """Interpret a draft: title, date, dateline, issuer, speakers, topics; the id comes from URL or source.
+
+    ``profile`` is what the draft's folder shares (its chrome, its issuer): see ``indexer/extract/folder.py``.
+    """
+    if not draft.paragraphs and not draft.metadata_only:
         raise SkipFile("no release text")
-    date, _evidence = best_date(draft.meta_date, draft.paragraphs, draft.source, prefer_dateline=False)
+    date, _evidence = best_date(draft.meta_date, draft.paragraphs, draft.source)
     place, wire = parse_dateline(draft.paragraphs)
-    title = draft.title or split_sentences_title([_lead_sentence(draft.paragraphs)])
-    speakers = extract_speakers(draft.paragraphs)
+    lead = _lead_sentence(draft.paragraphs)
+    title = choose_title(draft, profile, lead)
+    speakers = extract_speakers(draft.paragraphs, draft.quotes)
     issuer = ""
     if draft.format == "json" and draft.author:
         issuer, written = member_office(draft.author, draft.author_role, draft.url, draft.paragraphs)
         speakers = _with_member(speakers, written, draft)
-    # A page on a newswire's site carries the wire's name as its site name: the issuer is in the text.
-    issuer = issuer or next((name for name in (draft.publisher, organisation_from_site(draft.site_name, draft.url))
-                             if name and not is_wire_service(name, wire)), "")
-    if not issuer:
-        issuer = organisation_from_text(draft.paragraphs, _lead_sentence(draft.paragraphs), draft.title)
-    issuer = as_author(issuer or wire or wire_hint)
+    issuer = as_author(issuer or choose_issuer(draft, title, wire or wire_hint, profile, lead))
     return Release(
         id=release_id(url=draft.url, source=draft.source),
         title=title,
@@ -56,13 +50,15 @@ def build_release(draft: Draft, wire_hint: str = "") -> Release:
         topics=pick_topics(title, "\n".join(draft.paragraphs)),
         tags=draft.tags,
         url=draft.url,
-        site=draft.site_name,
+        site=next((name for where, name in draft.site_names if where == "site"), ""),
         language=draft.language or _language(draft.paragraphs),
         format=draft.format,
     )
 
 
 def _lead_sentence(paragraphs: list[str]) -> str:
+    if not paragraphs:
+        return ""
     first = paragraphs[0]
     m = re.search(r"(?:/\s*--|\s--|\s[\u2013\u2014-]\s)\s*", first[:250])
     return first[m.end():] if m else first
@@ -88,4 +84,3 @@ def _language(paragraphs: list[str]) -> str:
     hits = len(_NON_ENGLISH_HINTS.findall(sample))
     words = max(len(sample.split()), 1)
     return "en" if hits / words < 0.04 else "und"
-

@@ -13,15 +13,18 @@ def clean_space(text: str) -> str:
     return _SPACE.sub(" ", text.replace("\n", " ")).strip()
 
 
-def fold(text: str) -> str:
-    """Lower-case ASCII for comparisons (accents and curly quotes folded)."""
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+def norm(text: str) -> str:
+    """A name or title as compared, not shown: case, accents, punctuation and a leading "The" ignored."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    words = re.sub(r"[^a-z0-9]+", " ", text.replace("'", "")).split()
+    if words and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
 
 
 _SPLIT = re.compile(r"(?<=[.!?\"\u201d])\s+(?=[\"\u201c]?[A-Z0-9])")
 _ABBREVIATION = re.compile(
-    r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Gen|Sen|Rep|Gov|Lt|Col|Capt|Sgt|Rev|Hon|No|Nos|Inc|Corp|Co|Ltd|"
+    r"(?:\b[A-Z]|\b(?i:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Gen|Sen|Rep|Gov|Lt|Col|Capt|Sgt|Rev|Hon|No|Nos|Inc|Corp|Co|Ltd|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Mt|Ft|vs|Vol|Dept|Univ|Assn|Bros|approx|Ph\.D|U\.S|U\.N|D\.C|a\.m|p\.m))\.$"
 )
 

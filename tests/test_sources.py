@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from indexer.extract.titles import choose_title
 from indexer.sources import SkipFile, parse_file
 from indexer.sources.jsonfile import load_mapping
 from indexer.sources.reading import decode
@@ -21,7 +22,7 @@ def parse_one(path: Path):
 
 def test_html_page_of_a_modern_site_gives_headline_date_tags_and_body_only():
     draft = parse_one(CORPUS / "web/brightline/2025-02-18-safety-recall.html")
-    assert draft.title == "Brightline Robotics Issues Voluntary Software Update After Braking Fault"
+    assert choose_title(draft) == "Brightline Robotics Issues Voluntary Software Update After Braking Fault"
     assert draft.meta_date.startswith("2025-02-18")
     assert draft.url == "https://newsroom.brightline.example/safety-recall"
     assert draft.tags == ["Safety", "Product news"]
@@ -33,7 +34,7 @@ def test_html_page_of_a_modern_site_gives_headline_date_tags_and_body_only():
 
 def test_html_page_of_an_old_table_site_in_cp1252_gives_subtitle_and_categories():
     draft = parse_one(CORPUS / "web/statehouse/release-2024-1107.html")
-    assert draft.title == "Governor Whitcombe Signs Rural Broadband Act"
+    assert choose_title(draft) == "Governor Whitcombe Signs Rural Broadband Act"
     assert draft.subtitle == "Statement from the Office of Governor Ada Whitcombe"
     assert draft.meta_date == "2024-11-07"
     assert draft.tags == ["Technology", "Rural affairs"]
@@ -44,7 +45,7 @@ def test_html_page_of_an_old_table_site_in_cp1252_gives_subtitle_and_categories(
 @needs_shared
 def test_doj_page_gives_node_title_dc_date_components_and_no_navigation():
     draft = parse_one(SAMPLES / "doj-opa-html/release_00233.html")
-    assert draft.title == "Leader of Guatemalan Drug Trafficking Organization Sentenced to Life in Prison"
+    assert choose_title(draft) == "Leader of Guatemalan Drug Trafficking Organization Sentenced to Life in Prison"
     assert draft.meta_date.startswith("2018-02-22")
     assert draft.url == "https://www.justice.gov/opa/pr/leader-guatemalan-drug-trafficking-organization-sentenced-life-prison"
     assert "Drug Trafficking" in draft.tags
@@ -57,7 +58,7 @@ def test_doj_page_gives_node_title_dc_date_components_and_no_navigation():
 def test_markdown_wire_copy_keeps_footer_links_out_of_the_body_and_takes_the_source_url():
     path = next((CORPUS / "wire/newsworthy").rglob("*.md"))
     draft = parse_one(path)
-    assert draft.title.startswith("Brightline Robotics")
+    assert choose_title(draft).startswith("Brightline Robotics")
     assert draft.url.startswith("https://example.org/releases/")
     assert not any("Original/Source" in p for p in draft.paragraphs)
 
@@ -71,7 +72,7 @@ def test_seed_format_reads_the_date_line_and_has_no_headline_line():
 @pytest.mark.parametrize("name,expected", [("utf16.txt", "Zürich"), ("cp1252.txt", "Amélie Durand")])
 def test_encodings_are_detected(name: str, expected: str):
     draft = parse_one(FIXTURES / name)
-    assert expected in draft.title + " ".join(draft.paragraphs)
+    assert expected in choose_title(draft) + " ".join(draft.paragraphs)
 
 
 @pytest.mark.parametrize("name,reason", [("binary.html", "binary"), ("empty.md", "empty")])
@@ -121,3 +122,11 @@ def test_congress_jsonl_member_becomes_issuer_and_speaker():
 def test_decode_rejects_text_that_is_mostly_control_characters():
     with pytest.raises(SkipFile):
         decode(b"\x01\x02\x03\x04" * 100)
+
+
+def test_a_record_with_a_title_and_url_but_no_text_is_kept_as_metadata_only(tmp_path: Path):
+    (tmp_path / "e.jsonl").write_text(
+        '{"title": "Senator Backs Rail Bill", "date": "2019-08-02", "url": "https://senate.example/rail", "text": null}\n')
+    [draft] = parse_file(tmp_path / "e.jsonl", "e.jsonl", load_mapping(None))
+    assert draft.metadata_only and draft.paragraphs == []
+    assert choose_title(draft) == "Senator Backs Rail Bill"

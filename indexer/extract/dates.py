@@ -119,7 +119,7 @@ def path_date(path: str) -> str:
     return ""
 
 
-def best_date(meta: str, paragraphs: list[str], path: str, prefer_dateline: bool = False) -> tuple[str, str]:
+def best_date(meta: str, paragraphs: list[str], path: str) -> tuple[str, str]:
     """The publication date and where it came from (``metadata``, ``dateline`` or ``path``)."""
     structured = parse_date(meta) if meta else ""
     printed = dateline_date(paragraphs)
@@ -127,7 +127,7 @@ def best_date(meta: str, paragraphs: list[str], path: str, prefer_dateline: bool
         # A date printed atop the release a day or three before the export's own date is the publication
         # date as published; the export's date is when it was posted or scraped.
         return printed, "dateline"
-    if structured and not (prefer_dateline and printed):
+    if structured:
         return structured, "metadata"
     if printed:
         return printed, "dateline"

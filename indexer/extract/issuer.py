@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from indexer.text import clean_space
+from indexer.extract.organisations import looks_like_organisation
+from indexer.sources.base import Draft
+from indexer.text import clean_space, norm
+
+if TYPE_CHECKING:
+    from indexer.extract.folder import FolderProfile
 
 _ABOUT = re.compile(r"^About\s+(?:the\s+)?(.{2,200})", re.S)
 # An "About X" heading that lost its own line: after a sentence, inside the last paragraphs.
@@ -240,3 +246,80 @@ def organisation_from_lead(first_sentence: str) -> str:
         if 1 <= len(org.split()) <= 8 and org.lower() not in {"the", "today", "this", "we", "our"}:
             return org
     return ""
+
+
+_EXPLICIT = ("front matter", "publisher", "site")
+_WEAK = ("title suffix", "copyright", "logo", "author")
+
+
+def site_identity(draft: Draft, title: str = "") -> list[str]:
+    """How the page names its own site, most explicit first: structured names, then the ``<title>`` part
+    beside the headline, the copyright holder, the logo, an organisation as meta author. Hosts are not names."""
+    names = [name for where, name in draft.site_names if where in _EXPLICIT]
+    suffix = title_suffix(draft, title)
+    if suffix:
+        names.append(suffix)
+    names += [name for where, name in draft.site_names if where in _WEAK[1:3]]
+    names += [name for where, name in draft.site_names if where == "author" and looks_like_organisation(name)]
+    return [clean_space(n) for n in names if n and len(n) <= 120]
+
+
+def title_suffix(draft: Draft, title: str) -> str:
+    """The part of ``<title>`` beside the headline ("Headline | OPA | Department of Justice" → the last part)."""
+    from indexer.extract.titles import title_parts
+
+    page_title = next((t for where, t in draft.titles if where == "title"), "")
+    if not page_title or not title or norm(page_title) == norm(title):
+        return ""
+    parts = [p for p in title_parts(page_title) if norm(p) not in norm(title) and norm(title) not in norm(p)]
+    return parts[-1] if parts and len(parts[-1].split()) <= 8 else ""
+
+
+def choose_issuer(draft: Draft, title: str, wire: str, profile: FolderProfile | None, lead: str) -> str:
+    """The organisation that issued the release, as a citation's author.
+
+    In order: what the user stated for the folder; what the page or record says of itself (structured
+    site names, a JSON export's issuer field); what the folder's releases agree on; the page's weaker
+    identity signals (``<title>`` suffix, copyright, logo); a letterhead; what the text says (lead subject,
+    "About X", SOURCE line, contact block); the host name. A wire or distributor is never the issuer.
+    """
+    if profile and profile.stated_issuer:
+        return profile.stated_issuer
+    explicit = [draft.publisher] + [name for where, name in draft.site_names if where in _EXPLICIT]
+    for name in explicit:
+        if name and not is_wire_service(name, wire):
+            return organisation_from_site(name, draft.url)
+    if profile and profile.issuer:
+        return organisation_from_site(profile.issuer, draft.url)
+    for name in site_identity(draft, title)[len([n for w, n in draft.site_names if w in _EXPLICIT]):]:
+        if not is_wire_service(name, wire):
+            return organisation_from_site(name, draft.url)
+    for line in draft.letterhead:
+        office = office_from_letterhead(line)
+        if office:
+            return office
+    found = organisation_from_text(draft.paragraphs, lead, title)
+    if found:  # what the text says of itself stands, even a wire's own news about itself
+        return found
+    host = next((name for where, name in draft.site_names if where == "host"), "")
+    return host if host and not is_wire_service(host, wire) else ""
+
+
+_LETTERHEAD_OFFICE = re.compile(
+    r"\b((?:(?:assistant|shadow|deputy|acting)\s+)*(?:minister|treasurer|premier|attorney[- ]general|senator|leader|"
+    r"secretary|spokesperson|member)\b.*)$", re.I)
+
+
+def office_from_letterhead(line: str) -> str:
+    """The office a letterhead names ("THE HON JANE ROE MP MINISTER FOR THE ENVIRONMENT" → "Minister for the
+    Environment"), in the capitals a citation uses."""
+    m = _LETTERHEAD_OFFICE.search(line)
+    if not m:
+        return ""
+    office = clean_space(m.group(1))
+    if office.isupper():
+        office = " ".join(w if w.lower() in {"of", "for", "and", "the", "on"} and i else w.capitalize()
+                          for i, w in enumerate(office.lower().split()))
+        office = re.sub(r"\b(Of|For|And|The|On)\b", lambda x: x.group(1).lower(), office)
+        office = office[:1].upper() + office[1:]
+    return office

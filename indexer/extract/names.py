@@ -130,3 +130,56 @@ def pick_person(tokens: list[str]) -> tuple[list[str], list[str], list[str]] | N
         keep = 3 if _INITIAL.match(tokens[end - 2]) else 2
         start = end - keep
     return tokens[:start], tokens[start:end], tokens[end:]
+
+
+def _is_org_word(token: str) -> bool:
+    from indexer.extract.organisations import organisation_words
+
+    return bare(token) in organisation_words()
+
+
+def split_attribution(text: str) -> tuple[str, str]:
+    """``(name, title)`` from a quotation's attribution line, whichever way round it is written:
+    "Pauline Frost, Minister of Health", "Minister of Health and Social Services Pauline Frost",
+    "Council of Yukon First Nations Grand Chief Peter Johnston"."""
+    text = re.sub(r"^[\u2014\u2013-]+\s*", "", text).strip(" .")
+    if "," in text:
+        head, tail = (p.strip() for p in text.split(",", 1))
+        head_tokens = head.split()
+        if 2 <= len(head_tokens) <= 5 and all(is_name_token(t) or bare(t) in PARTICLES or bare(t) in SUFFIXES
+                                               for t in head_tokens if bare(t) not in HONORIFICS):
+            return clean_name(head_tokens), tail
+        text = f"{tail} {head}" if len(tail.split()) <= 4 and all(is_name_token(t) for t in tail.split()) else text
+    tokens = text.split()
+    start = name_start(tokens)
+    name = tokens[start:]
+    if len(name) < 2 and not (name and start > 0 and is_title_token(tokens[start - 1])):
+        return "", ""
+    title = " ".join(t for t in tokens[:start] if bare(t) not in HONORIFICS)
+    return clean_name(name), title
+
+
+def name_start(tokens: list[str]) -> int:
+    """Where the name begins in "title words + name" ("Minister of Economic Development Ranj Pillai").
+
+    The name is the run of name-shaped words at the end. A run of three or fewer that follows a title word
+    (or starts the phrase) is the name whole; a longer run, or one after "of"/"for"/"and", holds the end of
+    the title's object too ("… for National Security John P. Carlin"), so the name is its last two words
+    and any initials or particles between them.
+    """
+    end = len(tokens)
+    while end and bare(tokens[end - 1]) in SUFFIXES:
+        end -= 1
+    start = end
+    while start > 0:
+        token = tokens[start - 1]
+        if not (is_name_token(token) or (bare(token) in PARTICLES and start < end)) or _is_org_word(token):
+            break
+        start -= 1
+    before = bare(tokens[start - 1]) if start > 0 else ""
+    if end - start <= 3 and (start == 0 or is_title_token(tokens[start - 1]) or before in HONORIFICS):
+        return start
+    keep = end - 1  # the surname
+    while keep > start and (keep == end - 1 or _INITIAL.match(tokens[keep]) or bare(tokens[keep]) in PARTICLES):
+        keep -= 1
+    return max(keep, start)

@@ -21,8 +21,10 @@ from indexer.extract.names import (
     is_title_token,
     name_key,
     pick_person,
+    split_attribution,
     split_title_and_name,
 )
+from indexer.sources.base import Quote
 from indexer.text import split_sentences
 
 _VERBS = (
@@ -142,14 +144,23 @@ class _Resolver:
         return None
 
 
-def extract_speakers(paragraphs: list[str], author: str = "", author_title: str = "") -> list[Speaker]:
+def extract_speakers(paragraphs: list[str], quotes: list[Quote] | tuple[Quote, ...] = ()) -> list[Speaker]:
+    """The people a release quotes or paraphrases, in order of first statement, with titles and quotes.
+
+    ``quotes`` are the quotations the layout attributes (``<blockquote>`` + ``<cite>``): their attribution
+    line ("— Minister of Health Pauline Frost") stands in the body under the quotation.
+    """
     sentences = body_sentences(paragraphs)
     resolver = _Resolver(_people_named(sentences))
+    cited = {f"\u2014 {q.attribution}": q for q in quotes}
     speakers: list[_Found] = []
     last: _Found | None = None
     position = 0
     for sentence in sentences:
         position += 1
+        if sentence in cited:
+            last = _cited(cited[sentence], speakers, position) or last
+            continue
         hits = _attributions(sentence)
         attributed = False
         for tokens, extra_title in hits:
@@ -184,6 +195,22 @@ def extract_speakers(paragraphs: list[str], author: str = "", author_title: str 
             _add_quote(last, sentence)
     result = [Speaker(s.name, s.title or resolver.titles.get(s.name, ""), s.quotes[:5]) for s in speakers]
     return result
+
+
+def _cited(quote: Quote, speakers: list[_Found], position: int) -> _Found | None:
+    """The speaker of a quotation the layout attributes; title and name split from the attribution line."""
+    name, title = split_attribution(quote.attribution)
+    if not name:
+        return None
+    current = next((s for s in speakers if name_key(s.name) == name_key(name)), None)
+    if current is None:
+        current = _Found(name, title, position)
+        speakers.append(current)
+    elif not current.title:
+        current.title = title
+    if quote.text not in current.quotes:
+        current.quotes.append(quote.text)
+    return current
 
 
 def _attributions(sentence: str) -> list[tuple[list[str], str]]:

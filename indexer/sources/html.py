@@ -1,7 +1,10 @@
-"""Saved HTML pages: headline, dates, canonical URL, site tags and the release body, with no per-site code.
+"""Saved HTML pages: headline candidates, site identity, dates, canonical URL, site tags, structural quotes and
+the release body, with no per-site code.
 
-The body is found the way reading-mode tools find it: after dropping navigation, menus, footers, scripts
-and share widgets, the element whose own paragraphs hold the most text is the release.
+The reader lists what the page offers and leaves the choice to extraction: every headline a page may carry
+(``<h1>``, ``og:title``, JSON-LD, ``<title>``, the body's opening heading) and every way a site names itself
+(``og:site_name``, JSON-LD publisher, ``application-name``, the copyright line, the logo). The body is found
+the way reading-mode tools find it (``html_body.py``).
 """
 
 from __future__ import annotations
@@ -9,22 +12,21 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
 from indexer.sources.base import Draft, SkipFile
+from indexer.sources.html_body import body_paragraphs, drop_boilerplate, lead_heading, structural_quotes
 from indexer.text import clean_space
 
-_BOILERPLATE_TOKENS = {
-    "nav", "navbar", "navigation", "menu", "menubar", "footer", "header", "masthead", "share", "sharing",
-    "social", "breadcrumb", "breadcrumbs", "sidebar", "skip", "cookie", "banner", "pager", "pagination",
-    "related", "subscribe", "newsletter", "toolbar", "addthis", "print", "comments", "widget", "promo",
-}
-_DROP_TAGS = ("script", "style", "noscript", "iframe", "nav", "footer", "aside", "form", "svg", "button",
-              "select", "template", "object", "embed", "header")
 _TAG_CONTAINER = re.compile(r"(^|[-_\s])(tags?|categor(y|ies)|topics?|components?|keywords?|subjects?)($|[-_\s])")
-_TITLE_SUFFIX = re.compile(r"\s+[|\u2013\u2014:-]\s+[^|\u2013\u2014]{2,80}$")
-_PARAGRAPH_TAGS = ("p", "li", "blockquote", "h2", "h3", "h4", "pre", "td")
+_CHROME_PARENTS = ("header", "nav", "footer", "aside")
+_COPYRIGHT = re.compile(
+    r"(?:\u00a9|\(c\)|copyright\b)\s*(?:\u00a9\s*)?(?:(?:19|20)\d{2}(?:\s*[-\u2013]\s*(?:19|20)?\d{2,4})?,?\s*)?"
+    r"(?:by\s+)?(?P<name>[A-Z][^.,|\n\u00a9]{2,80}?)\s*(?:,?\s*(?:19|20)\d{2})?\s*(?:[.|,]|all rights|\(|$)",
+    re.I)
+_GENERIC_ALT = re.compile(r"^(?:home|logo|home ?page|back|top|menu|search|image|banner|spacer|click here)\b", re.I)
 
 
 def parse_html(text: str, source: str) -> Draft:
@@ -34,23 +36,24 @@ def parse_html(text: str, source: str) -> Draft:
     draft = Draft(source=source, format="html")
     draft.url = _canonical_url(soup)
     draft.meta_date = _meta_date(soup)
-    draft.site_name = _meta(soup, "og:site_name") or ""
-    draft.publisher = _jsonld_publisher(soup)
-    draft.author = _meta(soup, "author") or ""
     html_tag = soup.find("html")
     if isinstance(html_tag, Tag):
         draft.language = str(html_tag.get("lang") or "")[:2].lower()
-    title_tag = soup.find("title")
-    page_title = clean_space(title_tag.get_text()) if title_tag else ""
-    og_title = clean_space(_meta(soup, "og:title") or "")
-    draft.title = _headline(soup, og_title, page_title)
-    if not draft.site_name and page_title and draft.title and page_title.startswith(draft.title):
-        rest = page_title[len(draft.title):].strip(" |-\u2013\u2014:")
-        draft.site_name = rest.split("|")[-1].strip() if rest else ""
+    draft.site_names = _site_names(soup, draft.url)
+    draft.publisher = next((name for where, name in draft.site_names if where == "publisher"), "")
+    draft.author = _meta(soup, "author") or ""
+    draft.titles = _title_candidates(soup)
     draft.tags = _tags(soup)
-    _drop_boilerplate(soup)
-    draft.subtitle = _subtitle(soup, draft.title)
-    draft.paragraphs = _body_paragraphs(soup, draft.title, draft.subtitle)
+    draft.quotes = structural_quotes(soup)
+    drop_boilerplate(soup)
+    heading = lead_heading(soup)
+    if heading:
+        draft.titles.append(("lead heading", heading))
+    draft.subtitle = _subtitle(soup, [t for _, t in draft.titles])
+    draft.paragraphs = body_paragraphs(soup, {t for _, t in draft.titles} | {draft.subtitle})
+    for quote in draft.quotes:  # a quotation the layout attributes is part of the release, wherever it sits
+        if quote.text not in draft.paragraphs:
+            draft.paragraphs += [quote.text, f"\u2014 {quote.attribution}"]
     if not draft.paragraphs:
         raise SkipFile("no release text found in the page")
     return draft
@@ -63,10 +66,10 @@ def _meta(soup: BeautifulSoup, name: str) -> str | None:
         table = {}
         for tag in soup.find_all("meta"):
             key = tag.get("property") or tag.get("name")
-            if key and tag.get("content") and str(key) not in table:
-                table[str(key)] = str(tag["content"]).strip()
+            if key and tag.get("content") and str(key).lower() not in table:
+                table[str(key).lower()] = clean_space(str(tag["content"]))
         soup._press_archive_meta = table  # type: ignore[attr-defined]
-    return table.get(name) or None
+    return table.get(name.lower()) or None
 
 
 def _canonical_url(soup: BeautifulSoup) -> str:
@@ -77,31 +80,91 @@ def _canonical_url(soup: BeautifulSoup) -> str:
 
 
 def _jsonld(soup: BeautifulSoup) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
+    found = getattr(soup, "_press_archive_jsonld", None)
+    if found is not None:
+        return found
+    found = []
     for script in soup.find_all("script", type="application/ld+json"):
         try:
             data = json.loads(script.string or "")
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, RecursionError):
             continue
         stack = [data]
-        while stack:
+        while stack and len(found) < 200:
             item = stack.pop()
             if isinstance(item, list):
-                stack.extend(item)
+                stack.extend(item[:50])
             elif isinstance(item, dict):
                 found.append(item)
                 if isinstance(item.get("@graph"), list):
-                    stack.extend(item["@graph"])
+                    stack.extend(item["@graph"][:50])
+    soup._press_archive_jsonld = found  # type: ignore[attr-defined]
     return found
 
 
-def _jsonld_publisher(soup: BeautifulSoup) -> str:
+def _jsonld_name(value: Any, kinds: tuple[str, ...] = ()) -> str:
+    if isinstance(value, list) and value:
+        value = value[0]
+    if isinstance(value, dict) and isinstance(value.get("name"), str):
+        kind = value.get("@type")
+        if not kinds or kind in kinds or (isinstance(kind, list) and set(kind) & set(kinds)):
+            return clean_space(value["name"])
+    return ""
+
+
+def _site_names(soup: BeautifulSoup, url: str) -> list[tuple[str, str]]:
+    """Every way the page names the site or organisation it belongs to, most explicit first."""
+    names: list[tuple[str, str]] = []
     for item in _jsonld(soup):
-        publisher = item.get("publisher") or item.get("author")
-        if isinstance(publisher, list) and publisher:
-            publisher = publisher[0]
-        if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
-            return publisher["name"].strip()
+        publisher = _jsonld_name(item.get("publisher"))
+        if publisher:
+            names.append(("publisher", publisher))
+        author = _jsonld_name(item.get("author"), ("Organization", "GovernmentOrganization", "NewsMediaOrganization",
+                                                   "Corporation", "EducationalOrganization"))
+        if author:
+            names.append(("publisher", author))
+        if item.get("@type") in ("Organization", "GovernmentOrganization", "WebSite") and isinstance(item.get("name"), str):
+            names.append(("site", clean_space(item["name"])))
+    for where, key in (("site", "og:site_name"), ("site", "application-name"), ("site", "dc.publisher"),
+                       ("site", "dcterms.publisher"), ("author", "author"), ("author", "dc.creator")):
+        value = _meta(soup, key)
+        if value:
+            names.append((where, value))
+    for where, value in (("copyright", _copyright(soup)), ("logo", _logo(soup))):
+        if value:
+            names.append((where, value))
+    host = urlsplit(url).hostname if url.startswith(("http://", "https://")) else ""
+    if host:
+        names.append(("host", host.removeprefix("www.")))
+    return [(w, n[:200]) for w, n in names if n]
+
+
+def _copyright(soup: BeautifulSoup) -> str:
+    """The holder named in the page's copyright line ("© The British Museum, 2003")."""
+    for node in soup.find_all(string=re.compile(r"\u00a9|\(c\)|copyright", re.I), limit=20):
+        parent = node.parent
+        if isinstance(parent, Tag) and parent.name in ("script", "style", "title", "meta"):
+            continue
+        holder = parent.get_text(" ") if isinstance(parent, Tag) else str(node)
+        m = _COPYRIGHT.search(clean_space(holder))
+        if m:
+            name = m.group("name").strip(" -")
+            if len(name.split()) <= 8 and not re.search(r"\b(?:all|rights|reserved|notice|policy)\b", name, re.I):
+                return name
+    return ""
+
+
+def _logo(soup: BeautifulSoup) -> str:
+    """The alt text of the site's logo: an image linking home, or one named as a logo."""
+    for img in soup.find_all(["img", "area"], alt=True, limit=60):
+        alt = clean_space(str(img.get("alt") or ""))
+        if len(alt) < 3 or len(alt) > 80 or _GENERIC_ALT.match(alt):
+            continue
+        link = img if img.name == "area" else img.find_parent("a")
+        href = str(link.get("href") or "") if isinstance(link, Tag) else ""
+        marks = " ".join([str(img.get("src") or ""), " ".join(img.get("class") or []), str(img.get("id") or "")])
+        if re.fullmatch(r"(?:\.\./)*/?(?:index\.\w+)?|https?://[^/]+/?", href) or re.search(r"logo", marks, re.I):
+            return alt
     return ""
 
 
@@ -110,8 +173,8 @@ def _meta_date(soup: BeautifulSoup) -> str:
     for item in _jsonld(soup):
         if isinstance(item.get("datePublished"), str):
             return item["datePublished"]
-    for name in ("article:published_time", "dc.date", "DC.date", "dc:date", "dcterms.date", "date",
-                 "citation_publication_date", "og:published_time", "pubdate"):
+    for name in ("article:published_time", "dc.date", "dc.date.issued", "dcterms.date", "dcterms.issued", "date",
+                 "citation_publication_date", "og:published_time", "pubdate", "publish-date", "publication_date"):
         value = _meta(soup, name)
         if value:
             return value
@@ -124,18 +187,28 @@ def _meta_date(soup: BeautifulSoup) -> str:
     return ""
 
 
-def _headline(soup: BeautifulSoup, og_title: str, page_title: str) -> str:
-    h1s = [clean_space(h.get_text(" ")) for h in soup.find_all("h1")]
-    h1s = [h for h in h1s if 3 < len(h) < 400]
-    for h1 in h1s:
-        if (og_title and h1.lower() == og_title.lower()) or (page_title and page_title.lower().startswith(h1.lower())):
-            return h1
-    if og_title:
-        return og_title
-    if page_title:
-        stripped = _TITLE_SUFFIX.sub("", page_title)
-        return _TITLE_SUFFIX.sub("", stripped) if len(_TITLE_SUFFIX.sub("", stripped)) > 20 else stripped
-    return h1s[-1] if h1s else ""
+def _title_candidates(soup: BeautifulSoup) -> list[tuple[str, str]]:
+    """Every headline the page states, in the order a reader of the page would trust them."""
+    candidates: list[tuple[str, str]] = []
+    for h1 in soup.find_all("h1", limit=10):
+        text = clean_space(h1.get_text(" "))
+        if text:
+            chrome = h1.find_parent(_CHROME_PARENTS) is not None
+            candidates.append(("h1 in header" if chrome else "h1", text))
+    for item in _jsonld(soup):
+        if isinstance(item.get("headline"), str):
+            candidates.append(("headline", clean_space(item["headline"])))
+            break
+    for where, key in (("og:title", "og:title"), ("og:title", "twitter:title"), ("og:title", "dc.title")):
+        value = _meta(soup, key)
+        if value:
+            candidates.append((where, value))
+    title_tag = soup.find("title")
+    if isinstance(title_tag, Tag):
+        text = clean_space(title_tag.get_text(" "))
+        if text:
+            candidates.append(("title", text))
+    return [(w, t) for w, t in candidates if 1 < len(t)]
 
 
 def _tags(soup: BeautifulSoup) -> list[str]:
@@ -172,28 +245,9 @@ def _is_nested_tag_container(el: Tag) -> bool:
     return False
 
 
-def _is_boilerplate(el: Tag) -> bool:
-    if el.attrs is None:
-        return False
-    names = " ".join(el.get("class") or []) + " " + str(el.get("id") or "") + " " + str(el.get("role") or "")
-    tokens = set(re.split(r"[^a-z]+", names.lower()))
-    return bool(tokens & _BOILERPLATE_TOKENS) or el.get("aria-hidden") == "true"
-
-
-def _drop_boilerplate(soup: BeautifulSoup) -> None:
-    for el in soup.find_all(_DROP_TAGS):
-        el.decompose()
-    for el in soup.find_all(True):
-        # Read the flag from the instance: bs4's ``decomposed`` property falls through to ``Tag.__getattr__``,
-        # which searches the element's whole subtree (quadratic on deeply nested pages).
-        if el.__dict__.get("_decomposed") or el.name in ("html", "body", "main", "article"):
-            continue
-        if _is_boilerplate(el):
-            el.decompose()
-
-
-def _subtitle(soup: BeautifulSoup, title: str) -> str:
-    h1 = next((h for h in soup.find_all("h1") if clean_space(h.get_text(" ")) == title), None)
+def _subtitle(soup: BeautifulSoup, titles: list[str]) -> str:
+    """An ``<h2>`` standing right under the page's ``<h1>`` headline."""
+    h1 = next((h for h in soup.find_all("h1") if clean_space(h.get_text(" ")) in titles), None)
     if h1 is None:
         return ""
     nxt = h1.find_next(["h2", "p"])
@@ -202,36 +256,3 @@ def _subtitle(soup: BeautifulSoup, title: str) -> str:
         if 0 < len(text) < 400:
             return text
     return ""
-
-
-def _body_paragraphs(soup: BeautifulSoup, title: str, subtitle: str) -> list[str]:
-    scores: dict[int, tuple[Tag, int]] = {}
-    for p in soup.find_all("p"):
-        parent = p.parent
-        if not isinstance(parent, Tag):
-            continue
-        length = len(p.get_text(" ", strip=True))
-        tag, score = scores.get(id(parent), (parent, 0))
-        scores[id(parent)] = (tag, score + length)
-    if scores:
-        container = max(scores.values(), key=lambda pair: pair[1])[0]
-        # Pages that wrap each paragraph in its own div: climb while the parent holds much more text.
-        while isinstance(container.parent, Tag) and container.parent.name not in ("body", "html"):
-            own = len(container.get_text(" ", strip=True))
-            if len(container.parent.find_all("p")) > 2 * len(container.find_all("p")) and own < 500:
-                container = container.parent
-            else:
-                break
-    else:
-        container = soup.find("article") or soup.find("main") or soup.body
-        if container is None:
-            return []
-    paragraphs: list[str] = []
-    blocks = container.find_all(_PARAGRAPH_TAGS) or [container]
-    for block in blocks:
-        if block.find(_PARAGRAPH_TAGS):
-            continue
-        text = clean_space(block.get_text(" "))
-        if text and text not in (title, subtitle):
-            paragraphs.append(text)
-    return paragraphs

@@ -85,7 +85,10 @@ def record_to_draft(obj: Any, source: str, mapping: dict[str, list[str]]) -> Dra
         text = str(body or "").replace("\r\n", "\n").replace("\r", "\n")
         paragraphs = [clean_space(p) for p in text.split("\n")]
     paragraphs = [p for p in paragraphs if p]
-    if not paragraphs:
+    title = _as_text(_first(obj, mapping["title"]))
+    url = _as_text(_first(obj, mapping["url"]))
+    date = _as_text(_first(obj, mapping["date"]))
+    if not paragraphs and not (title and url):
         raise SkipFile("record has no text")
     tags = _first(obj, mapping["tags"])
     if isinstance(tags, str):
@@ -94,11 +97,12 @@ def record_to_draft(obj: Any, source: str, mapping: dict[str, list[str]]) -> Dra
     return Draft(
         source=source,
         format="json",
-        title=_as_text(_first(obj, mapping["title"])),
+        titles=[("record", title)] if title else [],
         subtitle=_as_text(_first(obj, mapping["subtitle"])),
         paragraphs=paragraphs,
-        meta_date=_as_text(_first(obj, mapping["date"])),
-        url=_as_text(_first(obj, mapping["url"])),
+        metadata_only=not paragraphs,  # a record with a title, a date or URL and no text is still a release
+        meta_date=date,
+        url=url,
         tags=[_as_text(t) for t in (tags or []) if _as_text(t)],
         publisher=_as_text(_first(obj, mapping["issuer"])),
         author=_as_text(_first(obj, mapping["author"])),

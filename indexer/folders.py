@@ -1,0 +1,91 @@
+"""Folder profiles at index time: which files make a folder, a sample of them read, what the user stated.
+
+A folder is the indexed root, or each folder right under it (``releases/<source>/…``): where users keep one
+site's or one organisation's releases together. A profile is computed from up to ``SAMPLE`` files spread
+over the folder and reused while those files are unchanged; when it changes, the folder's files are parsed
+again, so every release of a folder is read with the same profile.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from indexer.extract.folder import FolderProfile, build_profile
+from indexer.sources import SkipFile, parse_file
+from indexer.sources.base import Draft
+from indexer.sources.jsonfile import CONFIG_NAME, load_mapping
+
+SAMPLE = 40  # files read per folder to learn its profile
+MAX_SAMPLE_BYTES = 2 * 1024 * 1024  # a bigger file (a large export) is not read for the sample
+
+
+def folder_of(source: str) -> str:
+    """The folder a source belongs to: its root, or the root's subfolder that holds it."""
+    parts = source.split("/")
+    return "/".join(parts[:2]) if len(parts) > 2 else parts[0]
+
+
+def stated_issuer(directory: Path, stop: Path) -> str:
+    """``issuer`` set in the nearest ``press-archive.toml`` from ``directory`` up to ``stop``."""
+    for folder in (directory, *directory.parents):
+        config = folder / CONFIG_NAME
+        if config.is_file() and not config.is_symlink():
+            try:
+                data = tomllib.loads(config.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+                raise ValueError(f"{config}: not valid TOML: {exc}") from None
+            value = data.get("issuer", data.get("defaults", {}).get("issuer", ""))
+            if not isinstance(value, str):
+                raise ValueError(f"{config}: `issuer` must be a string")
+            if value.strip():
+                return value.strip()
+        if folder == stop or stop not in folder.parents:
+            break
+    return ""
+
+
+def profiles(files: Iterable[Any], known: dict[str, Any]) -> tuple[dict[str, FolderProfile], dict[str, Any]]:
+    """The profile of every folder among ``files`` (``SourceFile``s), and what to keep in the manifest.
+
+    ``known`` is the manifest's record from the last run: a folder whose sampled files are unchanged keeps
+    its profile without reading anything.
+    """
+    groups: dict[str, list[Any]] = defaultdict(list)
+    for f in files:
+        groups[folder_of(f.source)].append(f)
+    found: dict[str, FolderProfile] = {}
+    record: dict[str, Any] = {}
+    for key, members in groups.items():
+        members.sort(key=lambda f: f.source)
+        step = max(1, len(members) / SAMPLE)
+        sample = [members[int(i * step)] for i in range(min(SAMPLE, len(members)))]
+        first = members[0]
+        directory = first.root / key
+        issuer = stated_issuer(directory if directory.is_dir() else first.path.parent, first.root)
+        signature = hashlib.sha1(repr([(f.source, f.size, f.mtime_ns) for f in sample] + [issuer]).encode(
+            "utf-8", "surrogateescape")).hexdigest()
+        old = known.get(key)
+        if old and old.get("signature") == signature:
+            profile = FolderProfile(frozenset(old["chrome"]), old["issuer"], old["stated_issuer"], tuple(old["aliases"]))
+        else:
+            profile = build_profile(list(_drafts(sample)), issuer)
+        found[key] = profile
+        record[key] = {"signature": signature, "chrome": sorted(profile.chrome_titles), "issuer": profile.issuer,
+                       "stated_issuer": profile.stated_issuer, "aliases": list(profile.aliases)}
+    return found, record
+
+
+def _drafts(sample: list[Any]) -> Iterable[Draft]:
+    for f in sample:
+        if f.size > MAX_SAMPLE_BYTES or f.path.is_symlink():
+            continue
+        try:
+            items = parse_file(f.path, f.source, load_mapping(None))
+        except (SkipFile, ValueError, RecursionError, OSError):
+            continue
+        yield from [d for d in items if isinstance(d, Draft)][:5]

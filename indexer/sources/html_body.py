@@ -1,0 +1,214 @@
+"""The body of a saved page, found the way reading-mode tools find it, with no per-site code.
+
+After dropping navigation, menus, footers, scripts and share widgets, the element whose own text holds the most
+of the page is the release: the parent of the most paragraph text, or — on table-layout pages that separate
+paragraphs with ``<br>`` — the cell with the most running text. Quotations the layout attributes
+(``<blockquote>`` with a ``<cite>``) are read before the footers go, and the body's opening heading is found
+by its typography (bold, large) when the page has no usable ``<h1>``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from indexer.sources.base import Quote
+from indexer.sources.text import is_chrome_line
+from indexer.text import clean_space
+
+_BOILERPLATE_TOKENS = {
+    "nav", "navbar", "navigation", "menu", "menubar", "footer", "header", "masthead", "share", "sharing",
+    "social", "breadcrumb", "breadcrumbs", "sidebar", "skip", "cookie", "banner", "pager", "pagination",
+    "related", "subscribe", "newsletter", "toolbar", "addthis", "print", "comments", "widget", "promo",
+}
+_DROP_TAGS = ("script", "style", "noscript", "iframe", "nav", "footer", "aside", "form", "svg", "button",
+              "select", "template", "object", "embed", "header", "map")
+_PARAGRAPH_TAGS = ("p", "li", "blockquote", "h2", "h3", "h4", "pre", "td")
+_BLOCK_TAGS = {"p", "div", "table", "tr", "td", "th", "tbody", "ul", "ol", "li", "blockquote", "h1", "h2", "h3",
+               "h4", "h5", "h6", "pre", "section", "article", "main", "dl", "dt", "dd", "hr", "center", "form"}
+_EMPHASIS_TAGS = {"b", "strong", "h1", "h2", "h3", "h4"}
+_BIG_CSS = re.compile(r"\.([\w-]+)\s*\{[^}]*font-(?:weight\s*:\s*(?:bold|[6-9]00)|size\s*:\s*(?:large|x-large|xx-large|"
+                      r"[2-9]\d(?:\.\d+)?px|1\.[3-9]\d*em|[2-9](?:\.\d+)?em))", re.I)
+
+
+def structural_quotes(soup: BeautifulSoup) -> list[Quote]:
+    """Quotations attributed by markup: a ``<blockquote>`` whose ``<cite>`` (or footer, or a figure's caption)
+    names the speaker. The attribution stays in the body as a "— Name" line under the quotation, because page
+    footers are dropped later and ``<footer>`` is where such pages keep it."""
+    quotes: list[Quote] = []
+    for block in soup.find_all("blockquote", limit=100):
+        source = block.find(["cite", "footer"]) or _figure_caption(block)
+        if not isinstance(source, Tag):
+            continue
+        attribution = clean_space(source.get_text(" ")).lstrip("\u2014\u2013- ").strip()
+        if not attribution or len(attribution) > 200:
+            continue
+        if source.find_parent("blockquote") is block:
+            source.extract()
+        text = clean_space(block.get_text(" "))
+        if not text:
+            continue
+        quotes.append(Quote(text, attribution))
+        line = soup.new_tag("p")
+        line.string = f"\u2014 {attribution}"
+        block.append(line)
+    return quotes
+
+
+def _figure_caption(block: Tag) -> Tag | None:
+    figure = block.find_parent("figure")
+    caption = figure.find("figcaption") if isinstance(figure, Tag) else None
+    return caption if isinstance(caption, Tag) else None
+
+
+def _is_boilerplate(el: Tag) -> bool:
+    if el.attrs is None:
+        return False
+    names = " ".join(el.get("class") or []) + " " + str(el.get("id") or "") + " " + str(el.get("role") or "")
+    tokens = set(re.split(r"[^a-z]+", names.lower()))
+    return bool(tokens & _BOILERPLATE_TOKENS) or el.get("aria-hidden") == "true"
+
+
+def drop_boilerplate(soup: BeautifulSoup) -> None:
+    big = {m.group(1).lower() for style in soup.find_all("style") for m in _BIG_CSS.finditer(style.get_text())}
+    soup._press_archive_big = big  # type: ignore[attr-defined]
+    for el in soup.find_all(_DROP_TAGS):
+        el.decompose()
+    for el in soup.find_all(True):
+        # Read the flag from the instance: bs4's ``decomposed`` property falls through to ``Tag.__getattr__``,
+        # which searches the element's whole subtree (quadratic on deeply nested pages).
+        if el.__dict__.get("_decomposed") or el.name in ("html", "body", "main", "article"):
+            continue
+        if _is_boilerplate(el):
+            el.decompose()
+
+
+def _runs(el: Tag) -> list[list[NavigableString | Tag]]:
+    """The element's own inline content cut into paragraphs: at block children and at blank lines
+    (``<br><br>``). Each run is a list of the inline nodes it holds."""
+    runs: list[list[NavigableString | Tag]] = [[]]
+    breaks = 0
+    for child in el.children:
+        if isinstance(child, Tag) and child.name in _BLOCK_TAGS:
+            runs.append([])
+            breaks = 0
+            continue
+        if isinstance(child, Tag) and child.name == "br":
+            breaks += 1
+            if breaks >= 2 and runs[-1]:
+                runs.append([])
+            continue
+        if isinstance(child, NavigableString) and not str(child).strip():
+            continue
+        if isinstance(child, Tag) and child.find("br") is not None and _text(child):
+            # An inline element holding line breaks ("<strong>Head<br><br></strong>"): its blank lines cut too.
+            inner = _runs(child)
+            runs[-1].extend(inner[0])
+            runs.extend(inner[1:])
+        else:
+            runs[-1].append(child)
+        breaks = 0
+    return [r for r in runs if any(_text(n) for n in r)]
+
+
+def _text(node: NavigableString | Tag) -> str:
+    if isinstance(node, Tag):
+        return clean_space(node.get_text(" "))
+    return clean_space(str(node))
+
+
+def _run_text(run: list[NavigableString | Tag]) -> str:
+    return clean_space(" ".join(_text(n) for n in run))
+
+
+def _container(soup: BeautifulSoup) -> Tag | None:
+    """The element holding the release: most paragraph text in its ``<p>`` children, or most running text of
+    its own (table layouts), whichever holds more."""
+    scores: dict[int, tuple[Tag, int]] = {}
+    for p in soup.find_all("p"):
+        parent = p.parent
+        if not isinstance(parent, Tag):
+            continue
+        tag, score = scores.get(id(parent), (parent, 0))
+        scores[id(parent)] = (tag, score + len(p.get_text(" ", strip=True)))
+    best, best_score = None, 0
+    if scores:
+        best, best_score = max(scores.values(), key=lambda pair: pair[1])
+        # Pages that wrap each paragraph in its own div: climb while the parent holds much more text.
+        while isinstance(best.parent, Tag) and best.parent.name not in ("body", "html"):
+            own = len(best.get_text(" ", strip=True))
+            if len(best.parent.find_all("p")) > 2 * len(best.find_all("p")) and own < 500:
+                best = best.parent
+            else:
+                break
+    for cell in soup.find_all(["td", "div", "font", "span"], limit=3000):
+        own = sum(len(_run_text(run)) for run in _runs(cell))
+        if own > max(best_score * 1.5, 400):
+            best, best_score = cell, own
+    if best is None:
+        found = soup.find("article") or soup.find("main") or soup.body
+        return found if isinstance(found, Tag) else None
+    return best
+
+
+def body_paragraphs(soup: BeautifulSoup, skip: set[str]) -> list[str]:
+    container = _container(soup)
+    if container is None:
+        return []
+    paragraphs: list[str] = []
+    blocks = [b for b in container.find_all(_PARAGRAPH_TAGS) if not b.find(_PARAGRAPH_TAGS)] or [container]
+    if len(blocks) > 1 or blocks[0] is not container:
+        runs = [_run_text(run) for run in _runs(container)]
+        own = sum(len(r) for r in runs)
+        if own > sum(len(b.get_text(" ", strip=True)) for b in blocks):
+            blocks = [container]
+    for block in blocks:
+        for run in _runs(block) if block.find("br") else [[block]]:
+            text = _run_text(run)
+            if text and text not in skip:
+                paragraphs.append(text)
+    return paragraphs
+
+
+def _emphasised(node: NavigableString | Tag, big: set[str]) -> bool:
+    """Set in bold or large type, by its own tag, an ancestor's, or a CSS class of the page."""
+    el = node if isinstance(node, Tag) else node.parent
+    while isinstance(el, Tag) and el.name not in ("body", "html", "td", "div", "p"):
+        if el.name in _EMPHASIS_TAGS or {c.lower() for c in el.get("class") or []} & big:
+            return True
+        if el.name == "font" and str(el.get("size") or "").strip("+") in {"4", "5", "6", "7"}:
+            return True
+        el = el.parent
+    if isinstance(node, Tag):
+        inner = [n for n in node.find_all(string=True) if n.strip()]
+        return bool(inner) and all(_emphasised(n, big) for n in inner if n is not node)
+    return False
+
+
+def lead_heading(soup: BeautifulSoup) -> str:
+    """The body's opening headline on pages without a usable ``<h1>``: the first paragraph of the release
+    set wholly in bold or large type, if it comes before the running text and reads as a headline."""
+    container = _container(soup)
+    if container is None:
+        return ""
+    big = getattr(soup, "_press_archive_big", set())
+    blocks = [b for b in container.find_all(_PARAGRAPH_TAGS) if not b.find(_PARAGRAPH_TAGS)] or [container]
+    seen = 0
+    for block in blocks[:12]:
+        for run in _runs(block) if block.find("br") else [[block]]:
+            text = _run_text(run)
+            if not text:
+                continue
+            if is_chrome_line(text):
+                continue
+            seen += 1
+            if seen > 4 or len(text) > 300:
+                return ""
+            strings = [n for node in run for n in ([node] if isinstance(node, NavigableString) else node.find_all(string=True))
+                       if n.strip()]
+            if strings and all(_emphasised(n, big) for n in strings) and not text.endswith((".", ":")):
+                return text
+            if len(text) > 150:
+                return ""
+    return ""
