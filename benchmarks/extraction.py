@@ -59,7 +59,7 @@ def score(labels: list[dict], releases: dict[str, dict]) -> tuple[dict, list[str
             if release is None:
                 s["missing"] += 1
                 continue
-            s["date"] += release["date"] == label["date"]
+            s["date"] += (release["date"] or None) == label["date"]
             s["title"] += norm_text(release["title"]) == norm_text(label["title"])
             s["issuer"] += norm_text(release["issuer"]) == norm_text(label["issuer"])
             predicted = [sp["name"] for sp in release["speakers"]]
@@ -76,7 +76,7 @@ def score(labels: list[dict], releases: dict[str, dict]) -> tuple[dict, list[str
         if release is None:
             errors.append(f"{label['doc']}: not indexed")
             continue
-        if release["date"] != label["date"]:
+        if (release["date"] or None) != label["date"]:
             errors.append(f"DATE {label['doc']}: {release['date']!r} != {label['date']!r}")
         if norm_text(release["title"]) != norm_text(label["title"]):
             errors.append(f"TITLE {label['doc']}: {release['title']!r} != {label['title']!r}")
@@ -120,14 +120,22 @@ def main() -> int:
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
     parser.add_argument("--json", type=Path, help="Write the scores as JSON here.")
     parser.add_argument("--show-errors", action="store_true", help="List every mismatch.")
+    parser.add_argument("--extra", type=Path, nargs=2, metavar=("LABELS", "CORPUS"),
+                        help="Also score a label file of your own (same format) whose docs are paths under CORPUS, "
+                             "e.g. held-out labels of ../shared/corpus wide-unlabelled releases.")
     parser.add_argument("--cost", type=Path, metavar="CORPUS",
                         help="Also time parsing against extraction per release on 200 random files of each source "
                              "folder under CORPUS (the unpacked corpus, e.g. .corpus-cache).")
     args = parser.parse_args()
     results: dict[str, dict] = {}
-    for name, folder in LABEL_SETS:
-        labels = json.loads((args.shared / "labels" / f"{name}.json").read_text(encoding="utf-8"))
-        by_key, elapsed = index_samples(args.shared / "corpus" / folder)
+    sets = [(name, args.shared / "labels" / f"{name}.json", args.shared / "corpus" / folder) for name, folder in LABEL_SETS]
+    if args.extra:
+        sets.append((args.extra[0].stem, args.extra[0], args.extra[1]))
+    for name, label_file, folder in sets:
+        labels = json.loads(label_file.read_text(encoding="utf-8"))
+        if folder.name not in ("samples", "samples-wide"):
+            folder = copy_labelled(labels, folder, Path(tempfile.mkdtemp()))
+        by_key, elapsed = index_samples(folder)
         for label in labels:
             if "#url=" in label["doc"]:
                 label["doc"] = "congress-press#url=" + label["doc"].split("#url=", 1)[1]
@@ -149,6 +157,16 @@ def main() -> int:
 
 LABEL_SETS = (("dev", "samples"), ("dev-wide", "samples-wide"))
 COLUMNS = ["docs", "date", "title", "issuer", "speaker_precision", "speaker_recall", "speaker_f1", "topic_f1"]
+
+
+def copy_labelled(labels: list[dict], corpus: Path, dest: Path) -> Path:
+    """The labelled files of ``corpus`` alone, in their folders, so that they are indexed as their source's
+    folder would be (a temporary copy: the corpus itself is read-only)."""
+    for label in labels:
+        target = dest / label["doc"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes((corpus / label["doc"]).read_bytes())
+    return dest
 
 
 def index_samples(samples: Path) -> tuple[dict[str, dict], float]:

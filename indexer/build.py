@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 from archive.schema import analysed_document, record_from_stored
 from archive.store import INDEX_VERSION, ArchiveError, IndexHome, IndexWriter, read_manifest, write_manifest
 from indexer.extract.folder import FolderProfile
-from indexer.folders import folder_of, profiles
+from indexer.folders import profiles
 from indexer.pipeline import build_release
 from indexer.sources import SkipFile, parse_file
 from indexer.sources.jsonfile import load_mapping
@@ -325,7 +325,7 @@ def run_index(
         todo: list[Job] = []
         for f in files:
             old = old_sources.get(f.source)
-            profile = folder_profiles[folder_of(f.source)]
+            profile = folder_profiles[f.source]
             same_profile = old and old.get("profile", "") == profile.digest()
             if old and same_profile and old.get("size") == f.size and old.get("mtime_ns") == f.mtime_ns:
                 summary.unchanged += len(old.get("ids", {}))

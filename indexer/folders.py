@@ -21,13 +21,26 @@ from indexer.sources.base import Draft
 from indexer.sources.jsonfile import CONFIG_NAME, load_mapping
 
 SAMPLE = 40  # files read per folder to learn its profile
+GROUP_MIN = 20  # a subfolder with fewer files joins its root's folder
 MAX_SAMPLE_BYTES = 2 * 1024 * 1024  # a bigger file (a large export) is not read for the sample
 
 
-def folder_of(source: str) -> str:
-    """The folder a source belongs to: its root, or the root's subfolder that holds it."""
+def folder_of(source: str, sizes: dict[str, int] | None = None) -> str:
+    """The folder a source belongs to: the root's subfolder that holds it when that holds ``GROUP_MIN`` files
+    or more (``sizes``: files per subfolder), else the root."""
     parts = source.split("/")
-    return "/".join(parts[:2]) if len(parts) > 2 else parts[0]
+    if len(parts) > 2 and (sizes is None or sizes.get("/".join(parts[:2]), 0) >= GROUP_MIN):
+        return "/".join(parts[:2])
+    return parts[0]
+
+
+def subfolder_sizes(sources: Iterable[str]) -> dict[str, int]:
+    sizes: dict[str, int] = defaultdict(int)
+    for source in sources:
+        parts = source.split("/")
+        if len(parts) > 2:
+            sizes["/".join(parts[:2])] += 1
+    return sizes
 
 
 def stated_issuer(directory: Path, stop: Path) -> str:
@@ -50,14 +63,16 @@ def stated_issuer(directory: Path, stop: Path) -> str:
 
 
 def profiles(files: Iterable[Any], known: dict[str, Any]) -> tuple[dict[str, FolderProfile], dict[str, Any]]:
-    """The profile of every folder among ``files`` (``SourceFile``s), and what to keep in the manifest.
+    """The profile of every source among ``files`` (``SourceFile``s), and what to keep in the manifest.
 
     ``known`` is the manifest's record from the last run: a folder whose sampled files are unchanged keeps
     its profile without reading anything.
     """
+    files = list(files)
+    sizes = subfolder_sizes(f.source for f in files)
     groups: dict[str, list[Any]] = defaultdict(list)
     for f in files:
-        groups[folder_of(f.source)].append(f)
+        groups[folder_of(f.source, sizes)].append(f)
     found: dict[str, FolderProfile] = {}
     record: dict[str, Any] = {}
     for key, members in groups.items():
@@ -74,7 +89,8 @@ def profiles(files: Iterable[Any], known: dict[str, Any]) -> tuple[dict[str, Fol
             profile = FolderProfile(frozenset(old["chrome"]), old["issuer"], old["stated_issuer"], tuple(old["aliases"]))
         else:
             profile = build_profile(list(_drafts(sample)), issuer)
-        found[key] = profile
+        for f in members:
+            found[f.source] = profile
         record[key] = {"signature": signature, "chrome": sorted(profile.chrome_titles), "issuer": profile.issuer,
                        "stated_issuer": profile.stated_issuer, "aliases": list(profile.aliases)}
     return found, record

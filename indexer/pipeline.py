@@ -57,11 +57,14 @@ def build_release(draft: Draft, wire_hint: str = "", profile: FolderProfile | No
 
 
 def _lead_sentence(paragraphs: list[str]) -> str:
+    """The first paragraph after its dateline ("WASHINGTON, March 3, 2024 – …"), if it has one."""
     if not paragraphs:
         return ""
     first = paragraphs[0]
     m = re.search(r"(?:/\s*--|\s--|\s[\u2013\u2014-]\s)\s*", first[:250])
-    return first[m.end():] if m else first
+    if m and (len(first[: m.start()].split()) <= 12 and (re.search(r"\d", first[: m.start()]) or first[: m.start()].isupper())):
+        return first[m.end():]
+    return first
 
 
 def _with_member(speakers: list[Speaker], member: str, draft: Draft) -> list[Speaker]:

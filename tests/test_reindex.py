@@ -276,7 +276,7 @@ def test_the_time_limit_is_per_release_so_a_big_export_on_a_busy_machine_is_not_
                                 for n in range(1, 8)), encoding="utf-8")
     slow_build = build.build_release
 
-    def slowly(draft, wire_hint):
+    def slowly(draft, wire_hint, *rest):
         busy_until = time.process_time() + (2.5 if draft.source.endswith("#L7") else 0.3)
         while time.process_time() < busy_until:  # the limit counts CPU time, so burn some
             pass

@@ -95,11 +95,16 @@ def dateline_zone(paragraphs: list[str]) -> str:
     return zone
 
 
+# "15 February - 27 May 2001", "from June 3 to …": the end of a date range is an event's, not a dateline.
+_RANGE_END = re.compile(r"(?:\b\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?|\b[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?|\b\d{1,2})"
+                        r"\s*(?:[-\u2013\u2014]|to|until|through|till)\s*$|\b(?:until|through|till|from|between)\s+$", re.I)
+
+
 def dateline_date(paragraphs: list[str]) -> str:
     """The date printed in the dateline, if any: few lower-case words may stand before it, so that
     "WASHINGTON – Today the agency said that on March 3 …" is not read as a dateline."""
     zone = dateline_zone(paragraphs)
-    found = [m for p in (MONTH_DAY_YEAR, DAY_MONTH_YEAR) for m in p.finditer(zone)]
+    found = [m for p in (MONTH_DAY_YEAR, DAY_MONTH_YEAR) for m in p.finditer(zone) if not _RANGE_END.search(zone[: m.start()])]
     for m in sorted(found, key=lambda m: m.start()):
         before = re.findall(r"(?<![\w.])[a-z][a-z]+\b", zone[: m.start()])
         if len(before) <= 3:

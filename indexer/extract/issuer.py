@@ -261,7 +261,9 @@ def site_identity(draft: Draft, title: str = "") -> list[str]:
         names.append(suffix)
     names += [name for where, name in draft.site_names if where in _WEAK[1:3]]
     names += [name for where, name in draft.site_names if where == "author" and looks_like_organisation(name)]
-    return [clean_space(n) for n in names if n and len(n) <= 120]
+    from indexer.extract.titles import is_generic
+
+    return [clean_space(n) for n in names if n and len(n) <= 120 and not is_generic(n)]
 
 
 def title_suffix(draft: Draft, title: str) -> str:

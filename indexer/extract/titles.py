@@ -108,7 +108,10 @@ def choose_title(draft: Draft, profile: FolderProfile | None = None, lead: str =
     ranked = sorted(candidates, key=lambda c: _ORDER.index(c[0]) if c[0] in _ORDER else len(_ORDER))
     if h1s:
         return _capped(h1s[-1])
-    return _capped(ranked[0][1])
+    best = ranked[0][1]
+    # "Jennings Dog" in <title>, "British Museum Acquires Jennings Dog" atop the body: the fuller headline.
+    fuller = [t for _w, t in ranked[1:] if norm(best) in norm(t) and len(t) > len(best) and len(t) <= MAX_TITLE]
+    return _capped(fuller[0] if fuller else best)
 
 
 def _cut_short(text: str) -> bool:

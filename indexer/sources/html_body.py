@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, CData, NavigableString, Tag
 
 from indexer.sources.base import Quote
 from indexer.sources.text import is_chrome_line
@@ -84,32 +84,62 @@ def drop_boilerplate(soup: BeautifulSoup) -> None:
             el.decompose()
 
 
-def _runs(el: Tag) -> list[list[NavigableString | Tag]]:
-    """The element's own inline content cut into paragraphs: at block children and at blank lines
-    (``<br><br>``). Each run is a list of the inline nodes it holds."""
+def _runs(el: Tag, lines: bool = False) -> list[list[NavigableString | Tag]]:
+    """The element's text as paragraphs, in document order: each block element (``<p>``, ``<li>``, a cell)
+    and each stretch of inline text between blank lines (``<br><br>``) is one, or every line when ``lines``.
+    A run is the list of inline nodes it holds; inline elements holding line breaks are walked into."""
+    runs: list[list[NavigableString | Tag]] = [[]]
+    breaks = 0
+
+    def cut() -> None:
+        if runs[-1]:
+            runs.append([])
+
+    def walk(node: Tag) -> None:
+        nonlocal breaks
+        for child in node.children:
+            if isinstance(child, Tag) and child.name in _BLOCK_TAGS:
+                cut()
+                walk(child)
+                cut()
+                breaks = 0
+            elif isinstance(child, Tag) and child.name == "br":
+                breaks += 1
+                if breaks >= 2 or lines:
+                    cut()
+            elif isinstance(child, NavigableString) and (not _is_text(child) or not str(child).strip()):
+                continue
+            elif isinstance(child, Tag) and child.find(["br", *_BLOCK_TAGS]) is not None:
+                walk(child)
+            else:
+                runs[-1].append(child)
+                breaks = 0
+
+    walk(el)
+    return [r for r in runs if any(_text(n) for n in r)]
+
+
+def _own_runs(el: Tag) -> list[list[NavigableString | Tag]]:
+    """Like ``_runs`` but without descending into block children: the text an element holds itself."""
     runs: list[list[NavigableString | Tag]] = [[]]
     breaks = 0
     for child in el.children:
         if isinstance(child, Tag) and child.name in _BLOCK_TAGS:
             runs.append([])
-            breaks = 0
-            continue
-        if isinstance(child, Tag) and child.name == "br":
+        elif isinstance(child, Tag) and child.name == "br":
             breaks += 1
-            if breaks >= 2 and runs[-1]:
+            if breaks >= 2:
                 runs.append([])
             continue
-        if isinstance(child, NavigableString) and not str(child).strip():
-            continue
-        if isinstance(child, Tag) and child.find("br") is not None and _text(child):
-            # An inline element holding line breaks ("<strong>Head<br><br></strong>"): its blank lines cut too.
-            inner = _runs(child)
-            runs[-1].extend(inner[0])
-            runs.extend(inner[1:])
-        else:
+        elif not (isinstance(child, NavigableString) and (not _is_text(child) or not str(child).strip())):
             runs[-1].append(child)
         breaks = 0
     return [r for r in runs if any(_text(n) for n in r)]
+
+
+def _is_text(node: NavigableString) -> bool:
+    """Text a reader sees: not a comment, doctype or processing instruction (all NavigableStrings in bs4)."""
+    return type(node) in (NavigableString, CData)
 
 
 def _text(node: NavigableString | Tag) -> str:
@@ -143,7 +173,7 @@ def _container(soup: BeautifulSoup) -> Tag | None:
             else:
                 break
     for cell in soup.find_all(["td", "div", "font", "span"], limit=3000):
-        own = sum(len(_run_text(run)) for run in _runs(cell))
+        own = sum(len(_run_text(run)) for run in _own_runs(cell))
         if own > max(best_score * 1.5, 400):
             best, best_score = cell, own
     if best is None:
@@ -153,22 +183,28 @@ def _container(soup: BeautifulSoup) -> Tag | None:
 
 
 def body_paragraphs(soup: BeautifulSoup, skip: set[str]) -> list[str]:
+    """The release's paragraphs; a short stray line between paragraphs (a ``<time>``, a caption) is left out
+    when the release is written in paragraph elements."""
     container = _container(soup)
     if container is None:
         return []
+    in_blocks = len(container.find_all(_PARAGRAPH_TAGS, limit=3)) >= 2
     paragraphs: list[str] = []
-    blocks = [b for b in container.find_all(_PARAGRAPH_TAGS) if not b.find(_PARAGRAPH_TAGS)] or [container]
-    if len(blocks) > 1 or blocks[0] is not container:
-        runs = [_run_text(run) for run in _runs(container)]
-        own = sum(len(r) for r in runs)
-        if own > sum(len(b.get_text(" ", strip=True)) for b in blocks):
-            blocks = [container]
-    for block in blocks:
-        for run in _runs(block) if block.find("br") else [[block]]:
-            text = _run_text(run)
-            if text and text not in skip:
-                paragraphs.append(text)
+    for run in _runs(container):
+        text = _run_text(run)
+        stray = in_blocks and len(text) < 40 and not _in_paragraph(run[0], container)
+        if text and text not in skip and not stray:
+            paragraphs.append(text)
     return paragraphs
+
+
+def _in_paragraph(node: NavigableString | Tag, container: Tag) -> bool:
+    parent = node.parent
+    while isinstance(parent, Tag) and parent is not container:
+        if parent.name in _PARAGRAPH_TAGS:
+            return True
+        parent = parent.parent
+    return False
 
 
 def _emphasised(node: NavigableString | Tag, big: set[str]) -> bool:
@@ -187,28 +223,72 @@ def _emphasised(node: NavigableString | Tag, big: set[str]) -> bool:
 
 
 def lead_heading(soup: BeautifulSoup) -> str:
-    """The body's opening headline on pages without a usable ``<h1>``: the first paragraph of the release
-    set wholly in bold or large type, if it comes before the running text and reads as a headline."""
+    """The body's opening headline on pages without a usable ``<h1>``: lines set wholly in bold or large type
+    at the top of the release, or just above it (a layout cell of its own). A heading may run over lines
+    that continue it ("Headline –" / "second part", or a next line in lower case); another bold line that
+    starts afresh is a subheading."""
     container = _container(soup)
     if container is None:
         return ""
     big = getattr(soup, "_press_archive_big", set())
-    blocks = [b for b in container.find_all(_PARAGRAPH_TAGS) if not b.find(_PARAGRAPH_TAGS)] or [container]
-    seen = 0
-    for block in blocks[:12]:
-        for run in _runs(block) if block.find("br") else [[block]]:
-            text = _run_text(run)
-            if not text:
-                continue
-            if is_chrome_line(text):
-                continue
-            seen += 1
-            if seen > 4 or len(text) > 300:
-                return ""
-            strings = [n for node in run for n in ([node] if isinstance(node, NavigableString) else node.find_all(string=True))
-                       if n.strip()]
-            if strings and all(_emphasised(n, big) for n in strings) and not text.endswith((".", ":")):
-                return text
-            if len(text) > 150:
-                return ""
+    lines = [(_run_text(line), _bold(line, big)) for line in _runs(container, lines=True)[:12]]
+    heading = _heading(lines)
+    if heading or not lines:
+        return heading
+    first = lines[0][0]
+    for scope in list(container.parents)[:3]:
+        above: list[tuple[str, bool]] = []
+        for line in _runs(scope, lines=True)[:400]:
+            text = _run_text(line)
+            if text == first:
+                break
+            above.append((text, _bold(line, big)))
+        else:
+            continue
+        heading = _heading_above(above)
+        if heading:
+            return heading
     return ""
+
+
+def _bold(line: list[NavigableString | Tag], big: set[str]) -> bool:
+    strings = [n for node in line for n in ([node] if isinstance(node, NavigableString) else node.find_all(string=True))
+               if _is_text(n) and n.strip()]
+    return bool(strings) and all(_emphasised(n, big) for n in strings)
+
+
+def _continues(previous: str, text: str) -> bool:
+    return previous.endswith(("\u2013", "\u2014", "-", ",")) or text[:1].islower()
+
+
+def _finished(heading: list[str]) -> str:
+    title = " ".join(heading)
+    return title if heading and not title.endswith((".", ":")) and len(title) <= 300 else ""
+
+
+def _heading(lines: list[tuple[str, bool]]) -> str:
+    heading: list[str] = []
+    for seen, (text, bold) in enumerate(lines):
+        if not heading and is_chrome_line(text):
+            continue
+        if bold and len(text) <= 300 and (not heading or _continues(heading[-1], text)):
+            heading.append(text)
+            continue
+        if heading or seen >= 3 or len(text) > 150:
+            break
+    return _finished(heading)
+
+
+def _heading_above(lines: list[tuple[str, bool]]) -> str:
+    """The bold lines nearest above the release's first line, date and label lines between them skipped."""
+    heading: list[str] = []
+    skipped = 0
+    for text, bold in reversed(lines[-8:]):
+        if not heading and is_chrome_line(text) and skipped < 3:
+            skipped += 1
+            continue
+        if bold and len(text) <= 300 and (not heading or _continues(text, heading[0])):
+            heading.insert(0, text)
+            continue
+        break
+    return _finished(heading)
