@@ -28,9 +28,11 @@ def chinese_surnames() -> frozenset[str]:
 
 
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "hon", "rev", "esq", "madam", "mx"}
+# Styles followed by a first name alone once the person is known ("Sir John Boyd" … "said Sir John").
+FIRST_NAME_STYLES = {"sir", "dame", "lord", "lady"}
 PARTICLES = {"de", "da", "del", "della", "van", "von", "der", "den", "la", "le", "du", "bin", "al", "el", "st", "di", "dos"}
 SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
-_INITIAL = re.compile(r"^[A-Z]\.?$|^[A-Z]\.[A-Z]\.?$")
+_INITIAL = re.compile(r"^[A-Z]\.?$|^(?:[A-Z]\.){1,3}[A-Z]\.?$")
 _LOWER = "a-z\u00df-\u00f6\u00f8-\u00ff"
 _PART = rf"(?:[OD]['\u2019])?(?:Mc|Mac)?[A-Z\u00c0-\u00de][{_LOWER}]+(?:[A-Z][{_LOWER}]+)?"
 _NAME_TOKEN = re.compile(rf"^{_PART}(?:-{_PART})*$")
@@ -125,6 +127,10 @@ def pick_person(tokens: list[str]) -> tuple[list[str], list[str], list[str]] | N
     start, end = chosen
     if end < len(tokens) and bare(tokens[end]) in not_name_words() and tokens[end][:1].isupper():
         return None  # "Riverland Interfaith Council": the words name an organisation, not a person
+    if any(_is_org_word(t) for t in tokens[start:end]):
+        return None  # "British Museum Trustees"
+    if end - start > 3:
+        start = start + name_start(tokens[start:end])
     if start > 0 and bare(tokens[start - 1]) in {"of", "for", "at"} and end - start >= 3:
         # "Head of Safety Jonas Mbeki": the first words belong to the title's object.
         keep = 3 if _INITIAL.match(tokens[end - 2]) else 2

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from archive.model import Speaker
 from indexer.extract.names import (
+    FIRST_NAME_STYLES,
     HONORIFICS,
     bare,
     chinese_surnames,
@@ -35,7 +36,7 @@ _VERBS = (
     r"announced that|believes|confirmed|discussed|discusses|spoke|speaks|talked|talks|informed|described|"
     r"describes|detailed|outlined|commented|stating|saying|adding|noting|explaining"
 )
-_TOKEN = r"(?:[A-Z][\w'\u2019.-]*|(?:de|da|del|van|von|der|la|le|bin|al|in|of|for|the)(?=\s+[A-Z]))"
+_TOKEN = r"(?:[A-Z][\w'\u2019./-]*|(?:de|da|del|van|von|der|la|le|bin|al|in|of|for|the)(?=\s+[A-Z]))"
 _PERSON = rf"(?P<who>{_TOKEN}(?:\s+(?:and\s+)?{_TOKEN}){{0,8}}(?:,?\s+(?:Jr|Sr)\.?)?)"
 _APPOS = r"(?:,\s*(?P<appos>[^,;:\"\u201c\u201d]{2,140}?),?)"
 _OF = r"(?P<of>\s+(?:of|for|at|with)\s+(?:the\s+)?[A-Z][^,.;:\"\u201c\u201d]{2,100}?)?"
@@ -43,7 +44,7 @@ ADVERB = r"(?:\s+(?:also|further|then|later|previously|once|recently|again|has|h
 
 PATTERNS = [
     # said Assistant Attorney General Jane Doe of the Civil Rights Division.
-    re.compile(rf"\b(?:{_VERBS})\s+(?:(?!that\b|the\b|in\b|on\b|at\b|to\b)[a-z][\w-]*\s+){{0,2}}{_PERSON}{_OF}(?=\s*(?:[,.;:\"\u201d]|$|\s+(?:in|at|on|during|who|when|after|before|as)\b))"),
+    re.compile(rf"\b(?:{_VERBS})\s+(?P<pre>(?:(?!that\b|the\b|in\b|on\b|at\b|to\b|and\b)[A-Za-z][\w'\u2019-]*\s+){{0,3}}?){_PERSON}{_OF}(?=\s*(?:[,.;:\"\u201d]|$|\s+(?:in|at|on|during|who|when|after|before|as)\b))"),
     # Jane Doe, director of X, said / Huang also emphasized
     re.compile(rf"{_PERSON}{_OF}{_APPOS}?{ADVERB}\s+(?:{_VERBS})\b"),
     # says Listen Co-Founder, Jane Doe.
@@ -72,10 +73,26 @@ class _Found:
     quotes: list[str] = field(default_factory=list)
 
 
+MAX_SENTENCE = 600  # characters an attribution pattern reads at once: longer runs are cut, so cost stays linear
+MAX_TEXT = 100_000  # characters of a release read for speakers
+
+
+def _bounded(sentence: str) -> list[str]:
+    """A sentence of at most ``MAX_SENTENCE`` characters, or its pieces cut at clause ends or spaces."""
+    pieces = []
+    while len(sentence) > MAX_SENTENCE:
+        cut = max(sentence.rfind("; ", 0, MAX_SENTENCE), sentence.rfind(", ", 0, MAX_SENTENCE), sentence.rfind(" ", 0, MAX_SENTENCE))
+        cut = cut if cut > MAX_SENTENCE // 2 else MAX_SENTENCE
+        pieces.append(sentence[:cut + 1].strip())
+        sentence = sentence[cut + 1:]
+    return pieces + [sentence]
+
+
 def body_sentences(paragraphs: list[str]) -> list[str]:
     """The sentences of the release proper: "About …", contact and disclaimer paragraphs are left out."""
     sentences: list[str] = []
     skip_next = False
+    budget = MAX_TEXT
     for paragraph in paragraphs:
         text = paragraph.strip()
         if _BOILERPLATE.match(text):
@@ -84,8 +101,11 @@ def body_sentences(paragraphs: list[str]) -> list[str]:
         if skip_next:
             skip_next = False
             continue
+        budget -= len(text)
+        if budget < 0:
+            break
         text = _NICKNAME.sub("", text)
-        sentences.extend(split_sentences(text))
+        sentences.extend(piece for sentence in split_sentences(text) for piece in _bounded(sentence))
     return sentences
 
 
@@ -126,7 +146,14 @@ class _Resolver:
             keys.append(bare(name[0]))
         return keys
 
-    def resolve(self, name: list[str], titled: bool, speakers: list[_Found]) -> str | None:
+    def resolve(self, name: list[str], titled: bool, speakers: list[_Found], style: str = "") -> str | None:
+        """The person ``name`` means; ``style`` is the word before it ("Sir John" is John Boyd, not a Mr John)."""
+        if len(name) == 1 and style in FIRST_NAME_STYLES:
+            first = bare(name[0])
+            known = [s.name for s in speakers] + [n for bucket in self.by_surname.values() for n in bucket]
+            match = [n for n in dict.fromkeys(known) if len(n.split()) >= 2 and bare(n.split()[0]) == first]
+            if len(match) == 1:
+                return match[0]
         if len(name) >= 2:
             full = clean_name(name)
             for s in speakers:
@@ -177,7 +204,8 @@ def extract_speakers(paragraphs: list[str], quotes: list[Quote] | tuple[Quote, .
                     extra_title = ", ".join(filter(None, [" ".join(after), extra_title]))
                 titled = bool(title_tokens) and any(is_title_token(t) for t in title_tokens)
                 honorific = bool(title_tokens) and bare(title_tokens[-1]) in {"mr", "mrs", "ms", "dr", "miss", "prof"}
-                resolved = resolver.resolve(name_tokens, titled or honorific, speakers)
+                style = bare(title_tokens[-1]) if title_tokens else ""
+                resolved = resolver.resolve(name_tokens, titled or honorific, speakers, style)
                 if not resolved:
                     continue
                 title = " ".join(t for t in title_tokens if bare(t) not in HONORIFICS).strip()
@@ -232,6 +260,8 @@ def _attributions(sentence: str) -> list[tuple[list[str], str]]:
                 if not any(is_title_token(t) for t in groups["role"].split()):
                     continue
                 extra = groups["role"]
+            if groups.get("pre") and groups["pre"].strip():
+                tokens = groups["pre"].split() + tokens  # "said UCSC veterinarian Dave Casper"
             if groups.get("of"):
                 extra = (extra + " " + groups["of"].strip()).strip()
             if not extra:

@@ -52,8 +52,13 @@ def parse_html(text: str, source: str) -> Draft:
     draft.subtitle = _subtitle(soup, [t for _, t in draft.titles])
     draft.paragraphs = body_paragraphs(soup, {t for _, t in draft.titles} | {draft.subtitle})
     for quote in draft.quotes:  # a quotation the layout attributes is part of the release, wherever it sits
-        if quote.text not in draft.paragraphs:
-            draft.paragraphs += [quote.text, f"\u2014 {quote.attribution}"]
+        line = f"\u2014 {quote.attribution}"
+        if line in draft.paragraphs:
+            continue
+        if quote.text in draft.paragraphs:
+            draft.paragraphs.insert(draft.paragraphs.index(quote.text) + 1, line)
+        else:
+            draft.paragraphs += [quote.text, line]
     if not draft.paragraphs:
         raise SkipFile("no release text found in the page")
     return draft
@@ -61,7 +66,7 @@ def parse_html(text: str, source: str) -> Draft:
 
 def _meta(soup: BeautifulSoup, name: str) -> str | None:
     """A ``<meta property|name=… content=…>`` value; all of a page's meta tags are read in one pass."""
-    table = getattr(soup, "_press_archive_meta", None)
+    table = soup.__dict__.get("_press_archive_meta")
     if table is None:
         table = {}
         for tag in soup.find_all("meta"):
@@ -80,7 +85,7 @@ def _canonical_url(soup: BeautifulSoup) -> str:
 
 
 def _jsonld(soup: BeautifulSoup) -> list[dict[str, Any]]:
-    found = getattr(soup, "_press_archive_jsonld", None)
+    found = soup.__dict__.get("_press_archive_jsonld")
     if found is not None:
         return found
     found = []

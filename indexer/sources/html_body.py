@@ -153,8 +153,17 @@ def _run_text(run: list[NavigableString | Tag]) -> str:
 
 
 def _container(soup: BeautifulSoup) -> Tag | None:
-    """The element holding the release: most paragraph text in its ``<p>`` children, or most running text of
-    its own (table layouts), whichever holds more."""
+    """The element holding the release (computed once per page)."""
+    # bs4 answers unknown attributes with a search of the tree, so the cache is read from ``__dict__``.
+    if "_press_archive_container" not in soup.__dict__:
+        soup.__dict__["_press_archive_container"] = _find_container(soup)
+    return soup.__dict__["_press_archive_container"]
+
+
+def _find_container(soup: BeautifulSoup) -> Tag | None:
+    """Most paragraph text in its ``<p>`` children, widened to the nearest ancestor that also holds the
+    release's other parts (a quotation block, a second text field: anything with a third of that text, within
+    eight levels) — or, on table layouts, the cell with most running text of its own if that holds more."""
     scores: dict[int, tuple[Tag, int]] = {}
     for p in soup.find_all("p"):
         parent = p.parent
@@ -172,6 +181,12 @@ def _container(soup: BeautifulSoup) -> Tag | None:
                 best = best.parent
             else:
                 break
+        others = [tag for tag, score in scores.values() if score >= best_score / 3 and tag is not best]
+        for level, ancestor in enumerate(best.parents):
+            if level >= 8 or ancestor.name in ("body", "html"):
+                break
+            if any(ancestor in other.parents for other in others):
+                best = ancestor
     for cell in soup.find_all(["td", "div", "font", "span"], limit=3000):
         own = sum(len(_run_text(run)) for run in _own_runs(cell))
         if own > max(best_score * 1.5, 400):
@@ -230,7 +245,7 @@ def lead_heading(soup: BeautifulSoup) -> str:
     container = _container(soup)
     if container is None:
         return ""
-    big = getattr(soup, "_press_archive_big", set())
+    big = soup.__dict__.get("_press_archive_big", set())
     lines = [(_run_text(line), _bold(line, big)) for line in _runs(container, lines=True)[:12]]
     heading = _heading(lines)
     if heading or not lines:
