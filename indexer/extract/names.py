@@ -42,8 +42,12 @@ def bare(token: str) -> str:
     return token.strip(".,;:").lower()
 
 
+_ROLE_PLURAL = re.compile(r"^[A-Z][a-z]{3,}(?:ists|ians|ers|ors|ists')$")
+
+
 def is_title_token(token: str) -> bool:
-    return bare(token) in title_words() or bare(token) in HONORIFICS
+    """A word of a title or role ("Minister", "Chief"); plural roles ("Geochemists") count too."""
+    return bare(token) in title_words() or bare(token) in HONORIFICS or bool(_ROLE_PLURAL.match(token.strip(".,;:")))
 
 
 def is_name_token(token: str) -> bool:
@@ -52,7 +56,8 @@ def is_name_token(token: str) -> bool:
         return True
     word = token.rstrip(",")
     lowered = bare(word)
-    return bool(_NAME_TOKEN.match(word)) and lowered not in not_name_words() and lowered not in title_words() and lowered not in HONORIFICS
+    return (bool(_NAME_TOKEN.match(word)) and lowered not in not_name_words() and lowered not in title_words()
+            and lowered not in HONORIFICS and not _ROLE_PLURAL.match(word))
 
 
 def split_title_and_name(tokens: list[str]) -> tuple[list[str], list[str]]:
@@ -187,5 +192,7 @@ def name_start(tokens: list[str]) -> int:
         return start
     keep = end - 1  # the surname
     while keep > start and (keep == end - 1 or _INITIAL.match(tokens[keep]) or bare(tokens[keep]) in PARTICLES):
+        keep -= 1
+    while keep > start and _INITIAL.match(tokens[keep - 1]):  # "J. Michael Thompson"
         keep -= 1
     return max(keep, start)

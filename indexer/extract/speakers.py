@@ -15,6 +15,7 @@ from archive.model import Speaker
 from indexer.extract.names import (
     FIRST_NAME_STYLES,
     HONORIFICS,
+    SUFFIXES,
     bare,
     chinese_surnames,
     clean_name,
@@ -34,13 +35,13 @@ _VERBS = (
     r"acknowledged|asserted|argued|insisted|highlighted|expressed|recalled|reflected|predicted|affirmed|"
     r"underscored|mentioned|replied|responded|pointed out|points out|shared|echoed|cautioned|reiterated|"
     r"announced that|believes|confirmed|discussed|discusses|spoke|speaks|talked|talks|informed|described|"
-    r"describes|detailed|outlined|commented|stating|saying|adding|noting|explaining"
+    r"describes|detailed|outlined|commented|stating|saying|adding|noting|explaining|asked|asks"
 )
 _TOKEN = r"(?:[A-Z][\w'\u2019./-]*|(?:de|da|del|van|von|der|la|le|bin|al|in|of|for|the)(?=\s+[A-Z]))"
-_PERSON = rf"(?P<who>{_TOKEN}(?:\s+(?:and\s+)?{_TOKEN}){{0,8}}(?:,?\s+(?:Jr|Sr)\.?)?)"
+_PERSON = rf"(?P<who>{_TOKEN}(?:\s+(?:and\s+)?{_TOKEN}){{0,12}}(?:,?\s+(?:Jr|Sr)\.?)?)"
 _APPOS = r"(?:,\s*(?P<appos>[^,;:\"\u201c\u201d]{2,140}?),?)"
 _OF = r"(?P<of>\s+(?:of|for|at|with)\s+(?:the\s+)?[A-Z][^,.;:\"\u201c\u201d]{2,100}?)?"
-ADVERB = r"(?:\s+(?:also|further|then|later|previously|once|recently|again|has|had|have|was|is|publicly))*"
+ADVERB = r"(?:\s+(?:also|further|then|later|previously|once|recently|again|has|had|have|publicly|today|yesterday))*"
 
 PATTERNS = [
     # said Assistant Attorney General Jane Doe of the Civil Rights Division.
@@ -54,6 +55,8 @@ PATTERNS = [
     re.compile(rf"\b[Aa]ccording to\s+{_PERSON}{_OF}(?=\s*[,.;:]|$)"),
     re.compile(rf"{_PERSON}{_APPOS}?{ADVERB}\s+(?:delivered|gave|made|presented)\s+(?:a|the|his|her)\s+(?:\w+\s+)?(?:speech|remarks|keynote|address|statement|testimony)"),
     re.compile(rf"{_PERSON}{_APPOS}?{ADVERB}\s+(?:issued|released|made|offered|gave|provided|delivered)\s+(?:the\s+following|this|a|the|these)\s+(?:\w+\s+)?(?:statement|remarks|comments?)"),
+    # Jane Doe, professor of English, who said …
+    re.compile(rf"{_PERSON}(?:,\s*(?P<appos>[^,;:\"\u201c\u201d]{{2,140}}?))?,\s+who\s+(?:\w+\s+)?(?:{_VERBS})\b"),
 ]
 _PRONOUN_SPEECH = re.compile(rf"\b(?:he|she)\s+(?:also\s+|further\s+|then\s+)?(?:{_VERBS})\b|\b(?:{_VERBS})\s+(?:he|she)\b", re.I)
 _QUOTE = re.compile(r"[\"\u201c]([^\"\u201c\u201d]{12,})[\"\u201d]")
@@ -62,6 +65,7 @@ _BOILERPLATE = re.compile(
     r"disclaimer|investor (?:relations|contact)|for further information|cautionary)",
     re.I,
 )
+_DASHED = re.compile(r"(?<=\w)--(?=\w)")  # "SAN FRANCISCO--Francisco J. Hernandez has been appointed"
 _NICKNAME = re.compile(r"(?<=[a-z])\s+\((?:[A-Z][a-z]+|\u201c[^\u201d]{1,20}\u201d|\"[^\"]{1,20}\")\)(?=\s+[A-Z])")
 
 
@@ -104,7 +108,7 @@ def body_sentences(paragraphs: list[str]) -> list[str]:
         budget -= len(text)
         if budget < 0:
             break
-        text = _NICKNAME.sub("", text)
+        text = _NICKNAME.sub("", _DASHED.sub(" \u2014 ", text))
         sentences.extend(piece for sentence in split_sentences(text) for piece in _bounded(sentence))
     return sentences
 
@@ -141,6 +145,7 @@ class _Resolver:
 
     @staticmethod
     def _keys(name: list[str]) -> list[str]:
+        name = [t for t in name if bare(t) not in SUFFIXES] or name
         keys = [bare(name[-1])]
         if len(name) in (2, 3) and bare(name[0]) in chinese_surnames():
             keys.append(bare(name[0]))
@@ -166,9 +171,8 @@ class _Resolver:
             if tokens and (tokens[-1] == surname or (tokens[0] == surname and surname in chinese_surnames())):
                 return s.name
         candidates = self.by_surname.get(surname, [])
-        if len(candidates) == 1:
-            return candidates[0]
-        return None
+        # Several people of one surname ("Robert L. Burgdorf Jr." … "Bob Burgdorf Jr."): the first named.
+        return candidates[0] if candidates else None
 
 
 def extract_speakers(paragraphs: list[str], quotes: list[Quote] | tuple[Quote, ...] = ()) -> list[Speaker]:
@@ -254,6 +258,11 @@ def _attributions(sentence: str) -> list[tuple[list[str], str]]:
                 continue
             extra = ""
             groups = m.groupdict()
+            if groups.get("appos") and not _has_full_name(tokens) and _has_full_name(groups["appos"].split()):
+                # "Minister of State for the Arts, Baroness Blackstone said": the name is in the apposition.
+                tokens, groups = [_tidy(t) for t in groups["appos"].split()], {**groups, "appos": " ".join(tokens)}
+            if groups.get("appos") and re.match(r"(?:he|she|they|it|we|i|who|which)\b", groups["appos"].strip(), re.I):
+                continue  # "… in San Francisco, he had worked … and said": a clause, not an apposition
             if groups.get("appos"):
                 extra = groups["appos"]
             if groups.get("role"):
@@ -272,6 +281,12 @@ def _attributions(sentence: str) -> list[tuple[list[str], str]]:
 
 
 _TRAILING_TITLE = re.compile(r",\s*((?:the\s+|an?\s+)?[A-Z][^.;\"\u201c\u201d]{1,120}?)\s*(?:[.;]\s*$|[.;]\s|$)")
+
+
+def _has_full_name(tokens: list[str]) -> bool:
+    picked = [pick_person(part) for part in _split_conjunction(tokens)]
+    return any(p and (len(p[1]) >= 2 or (p[0] and bare(p[0][-1]) in FIRST_NAME_STYLES | {"baroness", "baron"}))
+               for p in picked)
 
 
 def _trailing_title(rest: str) -> str:

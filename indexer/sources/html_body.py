@@ -148,8 +148,12 @@ def _text(node: NavigableString | Tag) -> str:
     return clean_space(str(node))
 
 
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+(?=[,;:!?](?:\s|$)|\.(?:\s|$))")
+
+
 def _run_text(run: list[NavigableString | Tag]) -> str:
-    return clean_space(" ".join(_text(n) for n in run))
+    """The run's text; the spaces that joining inline elements put before punctuation ("Clark ,") go."""
+    return _SPACE_BEFORE_PUNCTUATION.sub("", clean_space(" ".join(_text(n) for n in run)))
 
 
 def _container(soup: BeautifulSoup) -> Tag | None:
