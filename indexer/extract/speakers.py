@@ -261,7 +261,7 @@ def _attributions(sentence: str) -> list[tuple[list[str], str]]:
             if groups.get("appos") and not _has_full_name(tokens) and _has_full_name(groups["appos"].split()):
                 # "Minister of State for the Arts, Baroness Blackstone said": the name is in the apposition.
                 tokens, groups = [_tidy(t) for t in groups["appos"].split()], {**groups, "appos": " ".join(tokens)}
-            if groups.get("appos") and re.match(r"(?:he|she|they|it|we|i|who|which)\b", groups["appos"].strip(), re.I):
+            if groups.get("appos") and re.match(r"(?:he|she|they|it|we|i)\b", groups["appos"].strip(), re.I):
                 continue  # "… in San Francisco, he had worked … and said": a clause, not an apposition
             if groups.get("appos"):
                 extra = groups["appos"]
