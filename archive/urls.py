@@ -37,15 +37,17 @@ def safe_url(url: str | None) -> str:
 
 
 def base_url(url: str) -> str:
-    """A public base URL (``https://archive.example.org`` or ``…/archive``) checked and without its final ``/``.
+    """The site's public address (``https://archive.example.org``), checked, without a final ``/``.
 
     Raises ``ValueError`` saying what is wrong: the archive writes this address into every permalink, feed and
-    citation, so it must be an absolute http(s) address with no query, fragment or credentials.
+    citation, so it must be the root of an http(s) site with no path, query, fragment or credentials (the site's
+    own links are relative to its root).
     """
     checked = safe_url(url)
     if not checked:
         raise ValueError(f"base URL must be an absolute http:// or https:// address, not {url[:80]!r}")
     parts = urlsplit(checked)
-    if parts.query or parts.fragment or parts.username or parts.password:
-        raise ValueError(f"base URL must not hold a query, a fragment or a user name: {url[:80]!r}")
-    return checked.rstrip("/")
+    if parts.path.strip("/") or parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"base URL must be the root of a site, like https://archive.example.org (no path, query, "
+                         f"fragment or user name), not {url[:80]!r}")
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request
 
 from archive.search import search
+from archive.urls import safe_url
 from web.openapi import openapi_document
 from web.params import request_from_args
-from web.views.common import reader, release_or_redirect
+from web.views.common import reader, release_or_redirect, release_url
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -24,7 +25,8 @@ def api_release(release_id: str) -> Response:
     if isinstance(found, Response):
         return found
     data = found.to_dict()
-    data["permalink"] = url_for("pages.release", release_id=found.id, _external=True)
+    data["url"] = safe_url(found.url)
+    data["permalink"] = release_url(found.id, external=True)
     return jsonify(data)
 
 
