@@ -15,8 +15,10 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 @bp.get("/search")
 def api_search() -> Response:
-    result = search(reader(), request_from_args(request.args))
-    return jsonify(result.to_dict())
+    data = search(reader(), request_from_args(request.args)).to_dict()
+    for hit in data["hits"]:
+        hit["url"] = safe_url(hit["url"])
+    return jsonify(data)
 
 
 @bp.get("/releases/<release_id>")
