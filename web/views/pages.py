@@ -36,9 +36,9 @@ def _tidy_url() -> str | None:
     A form without JavaScript sends its empty fields, and a chip's button sends ``drop=facet:value`` with the
     whole form: both come back as the URL of the search they mean.
     """
-    args = request.args.items(multi=True)
+    args = list(request.args.items(multi=True))
     drop = request.args.get("drop")
-    if drop is None and all(v != "" for _, v in request.args.items(multi=True)):
+    if drop is None and all(v != "" for _, v in args):
         return None
     name, _, value = (drop or "").partition(":")
     clean = [(k, v) for k, v in args if v != "" and k != "drop" and (k, v[:MAX_VALUE]) != (name, value)]
