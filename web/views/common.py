@@ -1,8 +1,8 @@
-"""What the views share: the archive reader of this app and result helpers."""
+"""What the views share: the archive reader of this app, result helpers, and the site's absolute URLs."""
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, redirect, url_for
+from flask import Response, abort, current_app, redirect, request, url_for
 
 from archive.ids import is_valid_id
 from archive.model import Release
@@ -27,8 +27,24 @@ def alias_for(release_id: str) -> str | None:
     return target if isinstance(target, str) and is_valid_id(target) else None
 
 
+def public_base() -> str:
+    """The site's public address: ``BASE_URL`` when set, so the Host header never chooses a link; otherwise the
+    request's own, whose Host Flask has checked against ``TRUSTED_HOSTS`` (loopback names by default)."""
+    return current_app.config.get("BASE_URL") or request.host_url.rstrip("/")
+
+
+def public_url(path: str) -> str:
+    """The absolute URL of a path of this site (``/releases/x?y``), on its public address."""
+    return public_base() + "/" + path.lstrip("/")
+
+
+def external_url(endpoint: str, **values: object) -> str:
+    """``url_for(..., _external=True)`` on the public address: every absolute link the site writes."""
+    return public_url(url_for(endpoint, **values))
+
+
 def release_url(release_id: str, external: bool = False) -> str:
-    return url_for("pages.release", release_id=release_id, _external=external)
+    return external_url("pages.release", release_id=release_id) if external else url_for("pages.release", release_id=release_id)
 
 
 def release_or_redirect(release_id: str, endpoint: str) -> Release | Response:

@@ -5,19 +5,37 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, render_template, request, stream_with_context
 
 from archive.search import matching_releases
+from archive.urls import safe_url
 from web.params import describe, request_from_args, to_query
-from web.views.common import reader
+from web.views.common import external_url, public_url, reader
 
 bp = Blueprint("feeds", __name__)
 FEED_SIZE = 50
 EXPORT_FIELDS = ["id", "date", "title", "subtitle", "issuer", "speakers", "topics", "tags", "wire", "dateline", "url",
                  "source", "permalink"]
+# What XML 1.0 forbids (most C0 controls, lone surrogates, U+FFFE/U+FFFF): one such character in a title would
+# make the feed unreadable for every subscriber. The templates hold none, so it is stripped from the whole output.
+_NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP's CSV injection list, and the
+# full-width forms some spreadsheets read the same way).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def xml_text(body: str) -> str:
+    """A rendered XML document with every character XML 1.0 forbids removed."""
+    return _NOT_XML.sub("", body)
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A CSV cell a spreadsheet shows as text: one starting like a formula is prefixed with ``'`` (OWASP)."""
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
 @bp.get("/feed.atom")
@@ -28,11 +46,11 @@ def atom() -> Response:
     updated = max((r.date for r in releases if r.date), default="") or datetime.now(UTC).date().isoformat()
     body = render_template(
         "feed.xml", releases=releases, title=f"Press Archive: {describe(req)}",
-        self_url=request.url, page_url=url_for("pages.search_page", _external=True) + "?" + to_query(req),
+        self_url=public_url(request.full_path.rstrip("?")), page_url=external_url("pages.search_page") + "?" + to_query(req),
         updated=_atom_date(updated),
         atom_date=_atom_date,
     )
-    return Response(body, mimetype="application/atom+xml")
+    return Response(xml_text(body), mimetype="application/atom+xml")
 
 
 def _atom_date(date: str) -> str:
@@ -42,23 +60,24 @@ def _atom_date(date: str) -> str:
 
 @bp.get("/opensearch.xml")
 def opensearch() -> Response:
-    body = render_template("opensearch.xml", search_url=url_for("pages.search_page", _external=True))
-    return Response(body, mimetype="application/opensearchdescription+xml")
+    body = render_template("opensearch.xml", search_url=external_url("pages.search_page"))
+    return Response(xml_text(body), mimetype="application/opensearchdescription+xml")
 
 
 def _row(release, permalink: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    return {
+    row = {
         "id": release.id, "date": release.date, "title": release.title, "subtitle": release.subtitle,
         "issuer": release.issuer, "speakers": "; ".join(s.name for s in release.speakers),
         "topics": "; ".join(release.topics), "tags": "; ".join(release.tags), "wire": release.wire,
-        "dateline": release.dateline, "url": release.url, "source": release.source, "permalink": permalink,
+        "dateline": release.dateline, "url": safe_url(release.url), "source": release.source, "permalink": permalink,
     }
+    return {name: spreadsheet_safe(value) for name, value in row.items()}
 
 
 @bp.get("/export.csv")
 def export_csv() -> Response:
     req = request_from_args(request.args)
-    base = url_for("pages.search_page", _external=True).rstrip("/")
+    base = external_url("pages.search_page").rstrip("/")
 
     def rows() -> Iterator[str]:
         buffer = io.StringIO()
@@ -79,11 +98,12 @@ def export_csv() -> Response:
 @bp.get("/export.jsonl")
 def export_jsonl() -> Response:
     req = request_from_args(request.args)
-    base = url_for("pages.search_page", _external=True).rstrip("/")
+    base = external_url("pages.search_page").rstrip("/")
 
     def lines() -> Iterator[str]:
         for release in matching_releases(reader(), req):
             data = release.to_dict()
+            data["url"] = safe_url(release.url)
             data["permalink"] = f"{base}/releases/{release.id}"
             yield json.dumps(data, ensure_ascii=False) + "\n"
 

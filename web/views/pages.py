@@ -8,7 +8,7 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 
 from archive.search import related, search
 from archive.store import outdated
-from web.params import describe, request_from_args, to_query, toggle
+from web.params import MAX_VALUE, describe, request_from_args, to_query
 from web.views.common import reader, release_or_redirect
 
 bp = Blueprint("pages", __name__)
@@ -30,21 +30,36 @@ def _histogram_bars(result, req):  # type: ignore[no-untyped-def]
     return bars
 
 
+def _tidy_url() -> str | None:
+    """The search's tidy, shareable URL when this one needs tidying, else None.
+
+    A form without JavaScript sends its empty fields, and a chip's button sends ``drop=facet:value`` with the
+    whole form: both come back as the URL of the search they mean.
+    """
+    args = list(request.args.items(multi=True))
+    drop = request.args.get("drop")
+    if drop is None and all(v != "" for _, v in args):
+        return None
+    name, _, value = (drop or "").partition(":")
+    clean = [(k, v) for k, v in args if v != "" and k != "drop" and (k, v[:MAX_VALUE]) != (name, value)]
+    return url_for("pages.search_page") + ("?" + urlencode(clean) if clean else "")
+
+
 @bp.get("/")
 def search_page() -> Response | str:
-    if any(v == "" for _, v in request.args.items(multi=True)):
-        # A form without JavaScript sends its empty fields; give the search its tidy, shareable URL.
-        clean = [(k, v) for k, v in request.args.items(multi=True) if v != ""]
-        return redirect(url_for("pages.search_page") + ("?" + urlencode(clean) if clean else ""))  # type: ignore[return-value]
+    tidy = _tidy_url()
+    if tidy is not None:
+        return redirect(tidy)  # type: ignore[return-value]
     req = request_from_args(request.args)
     result = search(reader(), req)
-    chips = [(name, value, "?" + toggle(req, name, value)) for name, values in req.filters.items() for value in values]
+    chips = [(name, value) for name, values in req.filters.items() for value in values]
+    date_chip = None
     if req.date_from or req.date_to:
-        chips.append(("date", f"{req.date_from or '…'} – {req.date_to or '…'}", "?" + to_query(req, **{"from": None, "to": None, "page": None})))
+        date_chip = (f"{req.date_from or '…'} – {req.date_to or '…'}", "?" + to_query(req, **{"from": None, "to": None, "page": None}))
     query_string = to_query(req, page=None)
     html = render_template(
-        "search.html", req=req, result=result, chips=chips, bars=_histogram_bars(result, req),
-        toggle=lambda f, v: "?" + toggle(req, f, v), page_link=lambda n: "?" + to_query(req, page=n if n > 1 else None),
+        "search.html", req=req, result=result, chips=chips, date_chip=date_chip, bars=_histogram_bars(result, req),
+        page_link=lambda n: "?" + to_query(req, page=n if n > 1 else None),
         sort_link=lambda s: "?" + to_query(req, sort=s if s != "relevance" else None, page=None),
         query_string=query_string, description=describe(req),
         indexed_at=reader().manifest.get("indexed_at"), outdated=outdated(reader().manifest),
