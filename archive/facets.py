@@ -15,30 +15,19 @@ from typing import Any
 
 import numpy as np
 
+from archive.people import group_people
 from archive.schema import FACET_FIELDS, display_facet_value
 
 TABLES_FILE = "facets.npz"
 TERMS_FILE = "facet-terms.json"
 TABLES_VERSION = 2
-_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
-
-
-def person_key(name: str) -> str:
-    """``Loretta E. Lynch``, ``Loretta Lynch`` and ``Lynch, Loretta`` share one key; ``Jane`` and ``John`` do not."""
-    tokens = [t.strip(".").lower() for t in name.replace(",", " ").split()]
-    tokens = [t for t in tokens if t and t not in _SUFFIXES]
-    if len(tokens) < 2:
-        return name.lower()
-    return f"{tokens[0]}|{tokens[-1]}"
 
 
 def _merge_variants(values: list[str], docs: list[np.ndarray]) -> tuple[list[str], list[np.ndarray]]:
-    """One facet value per person across the archive: variants merge under the most frequent spelling."""
-    groups: dict[str, list[int]] = {}
-    for i, value in enumerate(values):
-        groups.setdefault(person_key(value), []).append(i)
+    """One facet value per person across the archive (``archive/people.py``): variants merge under the most
+    frequent spelling."""
     merged_values, merged_docs = [], []
-    for members in groups.values():
+    for members in group_people(values, [len(d) for d in docs]):
         best = max(members, key=lambda i: (len(docs[i]), -i))
         merged_values.append(values[best])
         merged_docs.append(np.unique(np.concatenate([docs[i] for i in members])) if len(members) > 1 else docs[best])

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import re
 import statistics
 import string
 import sys
@@ -23,29 +22,15 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
+from archive.people import same_person
 from archive.store import IndexHome, IndexReader
 from indexer.build import run_index
-
-HONORIFICS = {"mr", "mrs", "ms", "dr", "sen", "rep", "hon", "jr", "sr", "ii", "iii", "prof", "rev", "esq"}
 
 
 def norm_text(value: str) -> str:
     value = unicodedata.normalize("NFKC", value or "").lower()
     value = value.translate(str.maketrans("", "", string.punctuation + "\u2019\u2018\u201c\u201d\u2013\u2014"))
     return " ".join(value.split())
-
-
-def person_key(name: str) -> tuple[str, str]:
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    tokens = [t for t in re.split(r"[\s,]+", folded.replace(".", " ")) if t and t not in HONORIFICS]
-    if not tokens:
-        return ("", "")
-    return (tokens[0][:1] if len(tokens) > 1 else "", tokens[-1])
-
-
-def same_person(a: str, b: str) -> bool:
-    ka, kb = person_key(a), person_key(b)
-    return ka[1] == kb[1] and (ka[0] == kb[0] or not ka[0] or not kb[0])
 
 
 def score(labels: list[dict], releases: dict[str, dict]) -> tuple[dict, list[str]]:

@@ -6,11 +6,11 @@ import re
 
 from archive.ids import release_id
 from archive.model import Release, Speaker
+from archive.people import person_key
 from indexer.extract.dateline import parse_dateline
 from indexer.extract.dates import best_date
 from indexer.extract.folder import FolderProfile
 from indexer.extract.issuer import as_author, choose_issuer, member_office
-from indexer.extract.names import name_key
 from indexer.extract.speakers import extract_speakers
 from indexer.extract.titles import choose_title
 from indexer.extract.topics import pick_topics
@@ -69,9 +69,9 @@ def _lead_sentence(paragraphs: list[str]) -> str:
 
 def _with_member(speakers: list[Speaker], member: str, draft: Draft) -> list[Speaker]:
     """The issuing member of Congress speaks in their own release unless the text quotes only others."""
-    key = name_key(member)
+    key = person_key(member)
     for s in speakers:
-        if name_key(s.name)[1] == key[1]:
+        if person_key(s.name)[1] == key[1]:
             s.name = member if len(member) >= len(s.name) else s.name
             return speakers
     text = " ".join(draft.paragraphs)

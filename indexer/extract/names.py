@@ -84,17 +84,6 @@ def clean_name(tokens: list[str]) -> str:
     return name.strip(" ,")
 
 
-def name_key(name: str) -> tuple[str, str]:
-    """(first name or initial, surname) lower-cased, middle names and suffixes ignored."""
-    tokens = [bare(t) for t in name.replace(",", " ").split() if bare(t) not in SUFFIXES and bare(t) not in HONORIFICS]
-    tokens = [t for t in tokens if t]
-    if not tokens:
-        return ("", "")
-    if len(tokens) == 1:
-        return ("", tokens[0])
-    return (tokens[0][:1], tokens[-1])
-
-
 def pick_person(tokens: list[str]) -> tuple[list[str], list[str], list[str]] | None:
     """Find the person in a phrase like ``Assistant Director in Charge David Bowdich of the FBI``.
 

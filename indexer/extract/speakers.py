@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from archive.model import Speaker
+from archive.people import same_person
 from indexer.extract.names import (
     FIRST_NAME_STYLES,
     HONORIFICS,
@@ -21,7 +22,6 @@ from indexer.extract.names import (
     clean_name,
     is_name_token,
     is_title_token,
-    name_key,
     pick_person,
     split_attribution,
     split_title_and_name,
@@ -137,7 +137,7 @@ class _Resolver:
             for key in self._keys(name):
                 bucket = self.by_surname.setdefault(key, [])
                 # "Sean Carlson" and "Sean K. Carlson" are one person: keep the fuller form.
-                same = next((i for i, other in enumerate(bucket) if name_key(other) == name_key(full)), None)
+                same = next((i for i, other in enumerate(bucket) if same_person(other, full)), None)
                 if same is None:
                     bucket.append(full)
                 elif len(full) > len(bucket[same]):
@@ -162,7 +162,7 @@ class _Resolver:
         if len(name) >= 2:
             full = clean_name(name)
             for s in speakers:
-                if name_key(s.name) == name_key(full) and len(s.name) >= len(full):
+                if same_person(s.name, full) and len(s.name) >= len(full):
                     return s.name
             return full
         surname = bare(name[0])
@@ -234,7 +234,7 @@ def _cited(quote: Quote, speakers: list[_Found], position: int) -> _Found | None
     name, title = split_attribution(quote.attribution)
     if not name:
         return None
-    current = next((s for s in speakers if name_key(s.name) == name_key(name)), None)
+    current = next((s for s in speakers if same_person(s.name, name)), None)
     if current is None:
         current = _Found(name, title, position)
         speakers.append(current)

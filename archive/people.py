@@ -1,0 +1,69 @@
+"""When two written names are one person: the one rule extraction, facets, the audit and the benchmark share.
+
+Two names are the same person when their surnames match and their first names match, or one of them gives
+only an initial that matches the other's first name ("L. Lynch" = "Loretta Lynch" = "Loretta E. Lynch").
+Honorifics, middle names and generational suffixes are ignored, accents and case too; "Jane Smith" and "John
+Smith" stay two people.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "hon", "rev", "esq", "madam", "mx",
+                        "lord", "lady", "baroness", "baron"})
+SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def _tokens(name: str) -> list[str]:
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    words = [w.strip(".,;:'\"()") for w in folded.replace(",", " ").replace(".", ". ").split()]
+    return [w for w in words if w and w not in HONORIFICS and w not in SUFFIXES]
+
+
+def person_key(name: str) -> tuple[str, str]:
+    """``(first name, surname)``, lower case and unaccented; the first name is "" for a surname alone and a
+    single letter for an initial."""
+    tokens = _tokens(name)
+    if not tokens:
+        return ("", "")
+    if len(tokens) == 1:
+        return ("", tokens[0])
+    return (tokens[0], tokens[-1])
+
+
+def _compatible(a: str, b: str) -> bool:
+    return not a or not b or a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
+
+
+def same_person(a: str, b: str) -> bool:
+    (first_a, last_a), (first_b, last_b) = person_key(a), person_key(b)
+    return bool(last_a) and last_a == last_b and _compatible(first_a, first_b)
+
+
+def group_people(names: list[str], weights: list[int] | None = None) -> list[list[int]]:
+    """Indexes of ``names`` grouped by person. Full first names form the groups; an initial or a bare surname
+    joins the heaviest group it is compatible with (by ``weights``, e.g. releases), so that "J. Smith" never
+    fuses a Jane and a John Smith."""
+    weights = weights or [1] * len(names)
+    by_surname: dict[str, list[int]] = defaultdict(list)
+    for i, name in enumerate(names):
+        by_surname[person_key(name)[1] or name.lower()].append(i)
+    groups: list[list[int]] = []
+    for members in by_surname.values():
+        full: dict[str, list[int]] = {}
+        partial: list[int] = []
+        for i in members:
+            first = person_key(names[i])[0]
+            (full.setdefault(first, []) if len(first) > 1 else partial).append(i)
+        for i in partial:
+            first = person_key(names[i])[0]
+            fits = [k for k in full if _compatible(first, k)]
+            if fits:
+                best = max(fits, key=lambda k: sum(weights[j] for j in full[k]))
+                full[best].append(i)
+            else:
+                full.setdefault(first, []).append(i)
+        groups.extend(full.values())
+    return groups
