@@ -10,7 +10,6 @@ generic ("Press Release", "Newsroom"), only a date, the site's name, or the same
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from indexer.extract.dates import DAY_MONTH_YEAR, ISO, MONTH_DAY_YEAR
 from indexer.extract.folder import FolderProfile, norm
@@ -114,6 +113,11 @@ def choose_title(draft: Draft, profile: FolderProfile | None = None, lead: str =
     return _capped(fuller[0] if fuller else best)
 
 
+def looks_cut(text: str) -> bool:
+    """Stops inside a phrase ("… FROM SEN.", "… of the") or was cut to length ("…")."""
+    return _cut_short(text) or text.endswith("\u2026")
+
+
 def _cut_short(text: str) -> bool:
     """A headline that stops inside a phrase ("… FROM SEN."): cut by a naive sentence split upstream."""
     return bool(re.search(r"\b(?:sen|rep|gov|dr|mr|mrs|ms|st|the|of|and|for|to|from|by|with)\.?$", text, re.I)) and len(text) > 20
@@ -132,7 +136,3 @@ def _from_lead(lead: str) -> str:
     if len(sentence) > 140:
         sentence = sentence[:140].rsplit(" ", 1)[0] + "\u2026"
     return sentence
-
-
-def ascii_fold(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
