@@ -10,12 +10,13 @@ from archive.people import person_key
 from indexer.extract.dateline import parse_dateline
 from indexer.extract.dates import best_date
 from indexer.extract.folder import FolderProfile
-from indexer.extract.issuer import as_author, choose_issuer, member_office
+from indexer.extract.issuer import as_author, choose_issuer, member_office, with_article
 from indexer.extract.speakers import extract_speakers
 from indexer.extract.titles import choose_title
 from indexer.extract.topics import pick_topics
 from indexer.sources.base import Draft, SkipFile
 
+_PLACE = re.compile(r"^\(?[A-Z][\w.'\u2019 -]{1,40},\s*[A-Z][\w. ]{1,30}\)?$")  # "Tampa, FL", "Hood River, Ore."
 _NON_ENGLISH_HINTS = re.compile(r"\b(?:el|los|las|del|para|con|une|les|des|und|der|die|das|ist)\b", re.I)
 
 
@@ -35,7 +36,7 @@ def build_release(draft: Draft, wire_hint: str = "", profile: FolderProfile | No
     if draft.format == "json" and draft.author:
         issuer, written = member_office(draft.author, draft.author_role, draft.url, draft.paragraphs)
         speakers = _with_member(speakers, written, draft)
-    issuer = as_author(issuer or choose_issuer(draft, title, wire or wire_hint, profile, lead))
+    issuer = with_article(as_author(issuer or choose_issuer(draft, title, wire or wire_hint, profile, lead)), draft.paragraphs)
     return Release(
         id=release_id(url=draft.url, source=draft.source),
         title=title,
@@ -62,7 +63,8 @@ def _lead_sentence(paragraphs: list[str]) -> str:
         return ""
     first = paragraphs[0]
     m = re.search(r"(?:/\s*--|\s--|\s[\u2013\u2014-]\s)\s*", first[:250])
-    if m and (len(first[: m.start()].split()) <= 12 and (re.search(r"\d", first[: m.start()]) or first[: m.start()].isupper())):
+    head = first[: m.start()] if m else ""
+    if m and len(head.split()) <= 12 and (re.search(r"\d", head) or head.isupper() or _PLACE.match(head)):
         return first[m.end():]
     return first
 

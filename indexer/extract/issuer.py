@@ -170,6 +170,15 @@ def as_author(name: str) -> str:
     return clean_space(_TRADEMARKS.sub("", name))
 
 
+def with_article(name: str, paragraphs: list[str]) -> str:
+    """"The Global BrainTrust" when the release writes the article as part of the name: a capital "The"
+    before it in the middle of a sentence, which only a name's own article has."""
+    if not name or name.startswith("The ") or len(name.split()) > 6:
+        return name
+    pattern = re.compile(rf"(?<=[a-z,;:] )The {re.escape(name)}\b")
+    return f"The {name}" if any(pattern.search(p) for p in paragraphs[:60]) else name
+
+
 _NAME_WITH_ABBREVIATION = re.compile(r"\b((?:[A-Z][\w.&'\u2019-]*\s+){0,4}[A-Z][\w.&'\u2019-]*)\s+\(([A-Z0-9]{2,6})\)")
 
 
