@@ -58,6 +58,11 @@ PATTERNS = [
     # Jane Doe, professor of English, who said …
     re.compile(rf"{_PERSON}(?:,\s*(?P<appos>[^,;:\"\u201c\u201d]{{2,140}}?))?,\s+who\s+(?:\w+\s+)?(?:{_VERBS})\b"),
 ]
+_VERB = re.compile(rf"\b(?:{_VERBS})\b")
+_DELIVERED = re.compile(r"\b(?:delivered|gave|made|presented|issued|released|offered|provided)\b")
+# Which words a sentence must hold for each pattern to have a chance: most sentences attribute nothing.
+_TRIGGERS = [_VERB, _VERB, _VERB, re.compile(r"[-\u2013\u2014].*\("), re.compile(r"ccording to"), _DELIVERED,
+             _DELIVERED, _VERB]
 _PRONOUN_SPEECH = re.compile(rf"\b(?:he|she)\s+(?:also\s+|further\s+|then\s+)?(?:{_VERBS})\b|\b(?:{_VERBS})\s+(?:he|she)\b", re.I)
 _QUOTE = re.compile(r"[\"\u201c]([^\"\u201c\u201d]{12,})[\"\u201d]")
 _BOILERPLATE = re.compile(
@@ -247,7 +252,9 @@ def _cited(quote: Quote, speakers: list[_Found], position: int) -> _Found | None
 
 def _attributions(sentence: str) -> list[tuple[list[str], str]]:
     hits: list[tuple[int, list[str], str]] = []
-    for pattern in PATTERNS:
+    for trigger, pattern in zip(_TRIGGERS, PATTERNS, strict=True):
+        if not trigger.search(sentence):
+            continue
         for m in pattern.finditer(sentence):
             tokens = [_tidy(t) for t in m.group("who").split()]
             # Drop a sentence-initial word that is not part of the name ("Today Jane Doe said" is rare;

@@ -9,6 +9,7 @@ the way reading-mode tools find it (``html_body.py``).
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Any
@@ -39,16 +40,17 @@ def parse_html(text: str, source: str) -> Draft:
     html_tag = soup.find("html")
     if isinstance(html_tag, Tag):
         draft.language = str(html_tag.get("lang") or "")[:2].lower()
-    draft.site_names = _site_names(soup, draft.url)
+    draft.site_names = _site_names(soup, draft.url, text)
     draft.publisher = next((name for where, name in draft.site_names if where == "publisher"), "")
     draft.author = _meta(soup, "author") or ""
     draft.titles = _title_candidates(soup)
     draft.tags = _tags(soup)
     draft.quotes = structural_quotes(soup)
     drop_boilerplate(soup)
-    heading = lead_heading(soup)
-    if heading:
-        draft.titles.append(("lead heading", heading))
+    if not any(where in ("h1", "headline", "og:title") for where, _ in draft.titles):
+        heading = lead_heading(soup)  # only pages without a structured headline need the typographic one
+        if heading:
+            draft.titles.append(("lead heading", heading))
     draft.subtitle = _subtitle(soup, [t for _, t in draft.titles])
     draft.paragraphs = body_paragraphs(soup, {t for _, t in draft.titles} | {draft.subtitle})
     for quote in draft.quotes:  # a quotation the layout attributes is part of the release, wherever it sits
@@ -117,7 +119,7 @@ def _jsonld_name(value: Any, kinds: tuple[str, ...] = ()) -> str:
     return ""
 
 
-def _site_names(soup: BeautifulSoup, url: str) -> list[tuple[str, str]]:
+def _site_names(soup: BeautifulSoup, url: str, text: str) -> list[tuple[str, str]]:
     """Every way the page names the site or organisation it belongs to, most explicit first."""
     names: list[tuple[str, str]] = []
     for item in _jsonld(soup):
@@ -135,7 +137,7 @@ def _site_names(soup: BeautifulSoup, url: str) -> list[tuple[str, str]]:
         value = _meta(soup, key)
         if value:
             names.append((where, value))
-    for where, value in (("copyright", _copyright(soup)), ("logo", _logo(soup))):
+    for where, value in (("copyright", _copyright(text)), ("logo", _logo(soup))):
         if value:
             names.append((where, value))
     host = urlsplit(url).hostname if url.startswith(("http://", "https://")) else ""
@@ -144,15 +146,18 @@ def _site_names(soup: BeautifulSoup, url: str) -> list[tuple[str, str]]:
     return [(w, n[:200]) for w, n in names if n]
 
 
-def _copyright(soup: BeautifulSoup) -> str:
-    """The holder named in the page's copyright line ("© The British Museum, 2003")."""
-    for node in soup.find_all(string=re.compile(r"\u00a9|\(c\)|copyright", re.I), limit=20):
-        parent = node.parent
-        if isinstance(parent, Tag) and parent.name in ("script", "style", "title", "meta"):
-            continue
-        holder = parent.get_text(" ") if isinstance(parent, Tag) else str(node)
-        m = _COPYRIGHT.search(clean_space(holder))
-        if m:
+_COPYRIGHT_MARK = re.compile(r"\u00a9|&copy;|&#169;|&#xa9;|\(c\)|copyright", re.I)
+_TAG = re.compile(r"<[^>]{0,500}>")
+
+
+def _copyright(text: str) -> str:
+    """The holder named in the page's copyright line ("© The British Museum, 2003"), read from the page's
+    source around each copyright mark (the last ones first: footers end pages)."""
+    marks = [m.start() for m in _COPYRIGHT_MARK.finditer(text)][-20:]
+    for start in reversed(marks):
+        window = html.unescape(_TAG.sub(" ", text[start:start + 400]))
+        m = _COPYRIGHT.search(clean_space(window))
+        if m and m.start() == 0:
             name = m.group("name").strip(" -")
             if len(name.split()) <= 8 and not re.search(r"\b(?:all|rights|reserved|notice|policy)\b", name, re.I):
                 return name

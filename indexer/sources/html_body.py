@@ -119,24 +119,6 @@ def _runs(el: Tag, lines: bool = False) -> list[list[NavigableString | Tag]]:
     return [r for r in runs if any(_text(n) for n in r)]
 
 
-def _own_runs(el: Tag) -> list[list[NavigableString | Tag]]:
-    """Like ``_runs`` but without descending into block children: the text an element holds itself."""
-    runs: list[list[NavigableString | Tag]] = [[]]
-    breaks = 0
-    for child in el.children:
-        if isinstance(child, Tag) and child.name in _BLOCK_TAGS:
-            runs.append([])
-        elif isinstance(child, Tag) and child.name == "br":
-            breaks += 1
-            if breaks >= 2:
-                runs.append([])
-            continue
-        elif not (isinstance(child, NavigableString) and (not _is_text(child) or not str(child).strip())):
-            runs[-1].append(child)
-        breaks = 0
-    return [r for r in runs if any(_text(n) for n in r)]
-
-
 def _is_text(node: NavigableString) -> bool:
     """Text a reader sees: not a comment, doctype or processing instruction (all NavigableStrings in bs4)."""
     return type(node) in (NavigableString, CData)
@@ -191,14 +173,34 @@ def _find_container(soup: BeautifulSoup) -> Tag | None:
                 break
             if any(ancestor in other.parents for other in others):
                 best = ancestor
-    for cell in soup.find_all(["td", "div", "font", "span"], limit=3000):
-        own = sum(len(_run_text(run)) for run in _own_runs(cell))
-        if own > max(best_score * 1.5, 400):
-            best, best_score = cell, own
+    cell, own = _most_running_text(soup)
+    if cell is not None and own > max(best_score * 1.5, 400):
+        best, best_score = cell, own
     if best is None:
         found = soup.find("article") or soup.find("main") or soup.body
         return found if isinstance(found, Tag) else None
     return best
+
+
+def _most_running_text(soup: BeautifulSoup) -> tuple[Tag | None, int]:
+    """The block element holding the most text of its own (not inside a block child), in one pass over the
+    page's text: table layouts keep a release's paragraphs as ``<br>``-separated text in one cell."""
+    sizes: dict[int, tuple[Tag, int]] = {}
+    for node in soup.find_all(string=True):
+        if not _is_text(node):
+            continue
+        size = len(node.strip())
+        if not size:
+            continue
+        parent = node.parent
+        while isinstance(parent, Tag) and parent.name not in _BLOCK_TAGS and parent.name not in ("body", "html"):
+            parent = parent.parent
+        if isinstance(parent, Tag) and parent.name in ("td", "div", "th", "center"):
+            tag, total = sizes.get(id(parent), (parent, 0))
+            sizes[id(parent)] = (tag, total + size)
+    if not sizes:
+        return None, 0
+    return max(sizes.values(), key=lambda pair: pair[1])
 
 
 def body_paragraphs(soup: BeautifulSoup, skip: set[str]) -> list[str]:
