@@ -15,6 +15,7 @@ from pathlib import Path
 
 DEFAULT_TAXONOMY = Path(__file__).with_name("data") / "topics.toml"
 HEADLINE_WEIGHT = 3.0
+SECONDARY = 0.35  # a topic this close to the leader is kept too (releases carry two or three)
 
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:['\u2019.\-][a-z0-9]+)*")
@@ -108,4 +109,4 @@ def pick_topics(title: str, text: str, taxonomy: Taxonomy | None = None, limit: 
     best = ranked[0][1]
     if best < 2.0:
         return []
-    return [t for t, s in ranked[:limit] if s >= best * 0.45 and s >= 3.0] or [ranked[0][0]]
+    return [t for t, s in ranked[:limit] if s >= best * SECONDARY and s >= 3.0] or [ranked[0][0]]
