@@ -30,12 +30,15 @@ _ABBREVIATION = re.compile(
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences, without breaking after initials ("Thomas E. Perez") or common abbreviations ("U.S.")."""
-    pieces = _SPLIT.split(text)
-    sentences: list[str] = []
-    for piece in pieces:
-        if sentences and _ABBREVIATION.search(sentences[-1]):
-            sentences[-1] = f"{sentences[-1]} {piece}"
+    """Sentences, without breaking after initials ("Thomas E. Perez") or common abbreviations ("U.S.").
+
+    Only the end of the sentence so far is tested for an abbreviation, so a run of thousands of "U.S." costs
+    what its length does.
+    """
+    sentences: list[list[str]] = []
+    for piece in _SPLIT.split(text):
+        if sentences and _ABBREVIATION.search(sentences[-1][-1][-12:]):
+            sentences[-1].append(piece)
         else:
-            sentences.append(piece)
-    return [s.strip() for s in sentences if s.strip()]
+            sentences.append([piece])
+    return [s for s in (" ".join(parts).strip() for parts in sentences) if s]

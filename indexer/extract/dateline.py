@@ -6,10 +6,18 @@ import re
 
 from indexer.extract.dates import dateline_zone
 
+_MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*"
+
 _WIRE_SLASH = re.compile(r"/\s*([A-Za-z0-9][\w.&' -]{1,40}?)\s*/\s*(?:--|-|\u2013|\u2014)")
 _WIRE_PAREN = re.compile(r"\(\s*([^()]{2,50}?(?:wire|news|\.ai|\.com|press|release|media)[^()]{0,20}?)\s*\)", re.I)
 _WIRE_NAMED = re.compile(r"\s(?:-|\u2013|\u2014)\s+((?:[A-Z][\w.]*\s){0,3}(?:Newswire|NewsWire|Wire))\s+(?:-|\u2013|\u2014)")
-_PLACE = re.compile(r"^\(?((?:[A-Z][A-Za-z.'\u2019-]*\s?){1,4}(?:,\s*(?:[A-Z][A-Za-z.'\u2019-]*\s?){1,4}){0,2})(?=\s*(?:,|\(|-|\u2013|\u2014|/|\)))")
+_WORD = r"[A-Z][A-Za-z.'\u2019-]*"
+# A place stands first and a dateline's mark follows it: a dash, a wire in brackets or slashes, or a date.
+_PLACE = re.compile(rf"^\(?({_WORD}(?:\s{_WORD}){{0,3}}(?:,\s*{_WORD}(?:\s{_WORD}){{0,3}}){{0,2}})"
+                    rf"(?=\s*(?:--|-\s|[\u2013\u2014]|\((?=[^)]{{0,60}}(?:\d{{4}}|\.|[Ww]ire|[Nn]ews|[Pp]ress))|/|"
+                    rf",?\s*(?:{_MONTHS})\.?\s\d|,\s*\d{{1,2}}\s(?:{_MONTHS})))")
+# Or a place in capitals, as most datelines are set ("WASHINGTON A Detroit man …" once its dash is lost).
+_CAPS_PLACE = re.compile(r"^((?:[A-Z][A-Z.'\u2019-]{2,})(?:[ ,]{1,2}[A-Z][A-Z.'\u2019-]+){0,3})(?=\s*(?:[,(/\u2013\u2014-]|\s[A-Z]))")
 
 
 def parse_dateline(paragraphs: list[str]) -> tuple[str, str]:
@@ -22,10 +30,11 @@ def parse_dateline(paragraphs: list[str]) -> tuple[str, str]:
             wire = m.group(1).strip()
             break
     place = ""
-    m = _PLACE.match(zone)
+    m = _PLACE.match(zone) or _CAPS_PLACE.match(zone)
     if m:
         candidate = m.group(1).strip(" ,")
         words = candidate.replace(",", " ").split()
-        if 1 <= len(words) <= 6 and not re.search(r"\d", candidate) and candidate.split()[0].lower() not in {"the", "today", "on", "in", "a", "for"}:
+        if (1 <= len(words) <= 6 and not re.search(r"\d", candidate) and re.search(r"[A-Za-z]{3}", candidate)
+                and candidate.split()[0].lower() not in {"the", "today", "on", "in", "a", "for"}):
             place = candidate
     return place, wire
