@@ -61,20 +61,13 @@ def is_name_token(token: str) -> bool:
 
 
 def split_title_and_name(tokens: list[str]) -> tuple[list[str], list[str]]:
-    """Split ``Assistant Attorney General Jane E. Doe`` into title tokens and name tokens."""
+    """Split ``Assistant Attorney General for National Security John P. Carlin`` into title tokens and name
+    tokens (``name_start`` decides where the name begins)."""
+    start = name_start(tokens)
     end = len(tokens)
-    while end and (bare(tokens[end - 1]) in SUFFIXES):
-        end -= 1
-    start = end
-    while start > 0:
-        token = tokens[start - 1]
-        if is_name_token(token) or (bare(token) in PARTICLES and start < end):
-            start -= 1
-        else:
-            break
     while start < end and (bare(tokens[start]) in PARTICLES or _INITIAL.match(tokens[start]) and start == end - 1):
         start += 1
-    return tokens[:start], tokens[start:len(tokens)]
+    return tokens[:start], tokens[start:]
 
 
 def clean_name(tokens: list[str]) -> str:
@@ -123,8 +116,7 @@ def pick_person(tokens: list[str]) -> tuple[list[str], list[str], list[str]] | N
         return None  # "Riverland Interfaith Council": the words name an organisation, not a person
     if any(_is_org_word(t) for t in tokens[start:end]):
         return None  # "British Museum Trustees"
-    if end - start > 3:
-        start = start + name_start(tokens[start:end])
+    start = max(start, name_start(tokens[:end]))
     if start > 0 and bare(tokens[start - 1]) in {"of", "for", "at"} and end - start >= 3:
         # "Head of Safety Jonas Mbeki": the first words belong to the title's object.
         keep = 3 if _INITIAL.match(tokens[end - 2]) else 2

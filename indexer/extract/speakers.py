@@ -200,11 +200,15 @@ def extract_speakers(paragraphs: list[str], quotes: list[Quote] | tuple[Quote, .
         hits = _attributions(sentence)
         attributed = False
         for tokens, extra_title in hits:
+            org_tail = False
             for part in _split_conjunction(tokens):
+                if org_tail:
+                    break  # "… for EPA's Office of Enforcement and Compliance Assurance": that "and" is the office's
                 picked = pick_person(part)
                 if picked is None:
                     continue
                 title_tokens, name_tokens, after = picked
+                org_tail = bool(after) and bare(after[0]) in {"of", "for", "at", "with"}
                 if not name_tokens or len(name_tokens) > 5:
                     continue
                 if re.match(r"(?:who|which|whose|whom)\b", extra_title):
