@@ -1,28 +1,37 @@
-"""Extraction quality on the hand-checked labels, with the thresholds the product promises."""
+"""Extraction quality on the hand-checked labels, per source, with the thresholds the product promises.
+
+Each labelled source folder is indexed as a user would index it (``benchmarks/extraction.py``), so folder
+profiles (shared chrome, the agreed issuer) play their part as they do for users.
+"""
 
 from __future__ import annotations
 
 import json
 
-from benchmarks.extraction import label_key, score
+import pytest
 
-from .conftest import LABELS, needs_shared
+from benchmarks.extraction import index_samples, score
+
+from .conftest import SHARED, needs_shared
+
+# What every source must reach; issuers of two sources are held where they are (the labels name wires as
+# issuers and disagree with each other on members' middle initials: see the note on issue 14).
+BAR = {"date": 0.98, "title": 0.95, "issuer": 0.90, "speaker_precision": 0.92, "speaker_recall": 0.88}
+HELD = {("newsworthy-wire-md", "issuer"): 0.80, ("congress-press", "issuer"): 0.86}
+TOPIC_F1 = 0.70
 
 
 @needs_shared
-def test_extraction_meets_its_quality_bar_on_the_labelled_samples(sample_records):
-    labels = json.loads(LABELS.read_text(encoding="utf-8"))
+@pytest.mark.parametrize("name,folder", [("dev", "samples"), ("dev-wide", "samples-wide")])
+def test_extraction_meets_its_quality_bar_on_every_labelled_source(name: str, folder: str):
+    labels = json.loads((SHARED / "labels" / f"{name}.json").read_text(encoding="utf-8"))
     for label in labels:
         if "#url=" in label["doc"]:
             label["doc"] = "congress-press#url=" + label["doc"].split("#url=", 1)[1]
-    by_key = {key: r for r in sample_records for key in label_key(r)}
+    by_key, _seconds = index_samples(SHARED / "corpus" / folder)
     table, errors = score(labels, by_key)
-    overall = table["overall"]
-    assert overall["missing"] == 0
-    assert overall["date"] >= 0.95, errors
-    assert overall["title"] >= 0.95, errors
-    assert overall["speaker_precision"] >= 0.90, errors
-    assert overall["speaker_recall"] >= 0.85, errors
-    assert overall["topic_f1"] >= 0.65, errors
-    # Issuers are below the 0.85 target for wire copy (see the note on issue 3); hold the line where they are.
-    assert overall["issuer"] >= 0.80, errors
+    for source, row in ((s, r) for s, r in table.items() if s != "overall"):
+        assert row["missing"] == 0, (source, errors)
+        for metric, bar in BAR.items():
+            assert row[metric] >= HELD.get((source, metric), bar), (source, metric, row[metric], errors)
+        assert row["topic_f1"] >= TOPIC_F1, (source, row["topic_f1"], errors)
