@@ -11,6 +11,7 @@ from indexer.extract.dateline import parse_dateline
 from indexer.extract.dates import best_date
 from indexer.extract.folder import FolderProfile
 from indexer.extract.issuer import as_author, choose_issuer, member_office, with_article
+from indexer.extract.organisations import expand_acronym
 from indexer.extract.speakers import extract_speakers
 from indexer.extract.titles import choose_title
 from indexer.extract.topics import pick_topics
@@ -36,7 +37,8 @@ def build_release(draft: Draft, wire_hint: str = "", profile: FolderProfile | No
     if draft.format == "json" and draft.author:
         issuer, written = member_office(draft.author, draft.author_role, draft.url, draft.paragraphs)
         speakers = _with_member(speakers, written, draft)
-    issuer = with_article(as_author(issuer or choose_issuer(draft, title, wire or wire_hint, profile, lead)), draft.paragraphs)
+    issuer = issuer or expand_acronym(choose_issuer(draft, title, wire or wire_hint, profile, lead), draft.paragraphs)
+    issuer = with_article(as_author(issuer), draft.paragraphs)
     return Release(
         id=release_id(url=draft.url, source=draft.source),
         title=title,

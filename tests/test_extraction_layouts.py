@@ -139,3 +139,22 @@ def test_an_export_record_without_text_is_a_metadata_only_release(tmp_path):
                                                 "url": "https://senate.example/rail", "text": None}) + "\n")
     [release] = index(tmp_path, folder).values()
     assert release["title"] == "Senator Backs Rail Bill" and release["paragraphs"] == []
+
+
+def test_a_quote_without_quote_marks_loses_its_attribution_clause():
+    from indexer.extract.speakers import extract_speakers
+
+    [lynch] = extract_speakers(["This case shows our resolve to protect the nation, said Attorney General Loretta E. Lynch."])
+    assert lynch.quotes == ["This case shows our resolve to protect the nation."]
+
+
+def test_an_acronym_issuer_is_spelled_out_and_an_agency_merely_named_is_not_the_issuer():
+    from indexer.extract.issuer import organisation_from_text
+    from indexer.extract.organisations import expand_acronym
+
+    assert expand_acronym("AGO", ["The Minnesota Attorney General's Office (AGO) sued the lender."]) == \
+        "Minnesota Attorney General's Office"
+    paragraphs = ["Residents of Clay County can apply for disaster aid from today.",
+                  "The Federal Emergency Management Agency (FEMA) opened a centre. FEMA staff will help.",
+                  "FEMA grants cover repairs; FEMA loans cover the rest."]
+    assert organisation_from_text(paragraphs, paragraphs[0], "Disaster aid centre opens") == ""

@@ -129,7 +129,12 @@ def organisation_from_text(paragraphs: list[str], lead: str = "", title: str = "
         organisation_from_headline(title) if title else "", organisation_from_contact(paragraphs),
         organisation_from_contact_details(paragraphs), clean_space(m.group(1)).strip(" .") if m else ""))
     ranked = [from_lead, about, from_title, contact, details if _looks_like_organisation(details) else "", source]
-    chosen = next((c for c in ranked if c), "") or organisation_by_salience(paragraphs)
+    salient = organisation_by_salience(paragraphs)
+    # An organisation the release keeps naming is its issuer only if the headline or lead names it too; a
+    # county's release about FEMA aid names FEMA throughout without issuing on its behalf.
+    if salient and salient.split(" (")[0].lower() not in f"{title} {lead} {paragraphs[0] if paragraphs else ''}".lower():
+        salient = ""
+    chosen = next((c for c in ranked if c), "") or salient
     return _fullest(chosen, [about, contact, details, source])
 
 

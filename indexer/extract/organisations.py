@@ -20,7 +20,7 @@ _LINK = r"(?:\s+(?:of|on|for|and|the|&|de|du|des|la|le|in|at))*\s+"
 _RUN = re.compile(rf"{_WORD}(?:{_LINK}{_WORD}){{0,7}}(?:,\s+{_WORD}(?:\s+{_WORD})?(?=[\s,.;)]))?")
 _PAIRED = re.compile(r"((?:[A-Z][\w'\u2019.&-]*\s+(?:(?:of|on|for|and|the|&)\s+)*){1,7}[A-Z][\w'\u2019.&-]*)\s+\(([A-Z][A-Za-z&]{1,9})\)")
 _LEADING = re.compile(r"^(?:(?:The|A|An|At|In|On|For|With|As|And|But|By|From|Today|Yesterday|This|That|Our|Its|Their|His|Her|"
-                      r"When|While|Under|Through|Since|After|Before|Both|Each|Every|Former|Current|New)\s+)+")
+                      r"When|While|Under|Through|Since|After|Before|Both|Each|Every|Former|Current|New)\s+)+", re.I)
 
 
 @cache
@@ -87,3 +87,18 @@ def aliases_of(name: str) -> tuple[str, ...]:
         if len(acronym(head)) >= 2 and tail:
             aliases.append(f"{acronym(head)} {tail}")
     return tuple(dict.fromkeys(a for a in aliases if norm(a) != norm(name)))
+
+
+def expand_acronym(name: str, paragraphs: list[str]) -> str:
+    """A bare acronym as the issuer ("AGO") in the full form the release pairs with it
+    ("Attorney General's Office (AGO)"); the acronym itself when the release never spells it out."""
+    if not re.fullmatch(r"[A-Z][A-Z&]{1,7}", name):
+        return name
+    pattern = re.compile(rf"((?:[A-Z][\w'\u2019.&-]*\s+(?:(?:of|on|for|and|the|&)\s+)*){{1,7}}?[A-Z][\w'\u2019.&-]*)\s+\({name}\)")
+    for paragraph in paragraphs[:40]:
+        m = pattern.search(paragraph)
+        if m:
+            full = _LEADING.sub("", m.group(1)).strip()
+            if acronym(full).replace("&", "").endswith(name.replace("&", "")) and len(full.split()) >= 2:
+                return full
+    return name

@@ -199,7 +199,7 @@ def extract_speakers(paragraphs: list[str], quotes: list[Quote] | tuple[Quote, .
             continue
         hits = _attributions(sentence)
         attributed = False
-        for tokens, extra_title in hits:
+        for span, tokens, extra_title in hits:
             org_tail = False
             for part in _split_conjunction(tokens):
                 if org_tail:
@@ -229,7 +229,7 @@ def extract_speakers(paragraphs: list[str], quotes: list[Quote] | tuple[Quote, .
                     speakers.append(current)
                 elif not current.title and title:
                     current.title = title
-                _add_quote(current, sentence)
+                _add_quote(current, sentence, span)
                 last = current
                 attributed = True
         if not attributed and last is not None and _PRONOUN_SPEECH.search(sentence):
@@ -254,8 +254,8 @@ def _cited(quote: Quote, speakers: list[_Found], position: int) -> _Found | None
     return current
 
 
-def _attributions(sentence: str) -> list[tuple[list[str], str]]:
-    hits: list[tuple[int, list[str], str]] = []
+def _attributions(sentence: str) -> list[tuple[tuple[int, int], list[str], str]]:
+    hits: list[tuple[int, int, list[str], str]] = []
     for trigger, pattern in zip(_TRIGGERS, PATTERNS, strict=True):
         if not trigger.search(sentence):
             continue
@@ -286,9 +286,9 @@ def _attributions(sentence: str) -> list[tuple[list[str], str]]:
                 extra = (extra + " " + groups["of"].strip()).strip()
             if not extra:
                 extra = _trailing_title(sentence[m.end():])
-            hits.append((m.start(), tokens, extra))
+            hits.append((m.start(), m.end(), tokens, extra))
     hits.sort(key=lambda h: h[0])
-    return [(tokens, extra) for _pos, tokens, extra in hits]
+    return [((start, end), tokens, extra) for start, end, tokens, extra in hits]
 
 
 _TRAILING_TITLE = re.compile(r",\s*((?:the\s+|an?\s+)?[A-Z][^.;\"\u201c\u201d]{1,120}?)\s*(?:[.;]\s*$|[.;]\s|$)")
@@ -324,8 +324,23 @@ def _split_conjunction(tokens: list[str]) -> list[list[str]]:
     return [p for p in parts if p]
 
 
-def _add_quote(speaker: _Found, sentence: str) -> None:
+def _add_quote(speaker: _Found, sentence: str, span: tuple[int, int] | None = None) -> None:
+    """What the speaker said: the quoted words, or — in copy without quote marks — the sentence without its
+    attribution clause ("…, said Attorney General Jane Doe." keeps only "…")."""
     quoted = _QUOTE.findall(sentence)
-    text = " ".join(q.strip() for q in quoted) if quoted else sentence
+    text = " ".join(q.strip() for q in quoted) if quoted else _without_attribution(sentence, span)
     if text and text not in speaker.quotes:
         speaker.quotes.append(text)
+
+
+def _without_attribution(sentence: str, span: tuple[int, int] | None) -> str:
+    if span is None:
+        return sentence
+    start, end = span
+    before, after = sentence[:start].rstrip(" ,;:\u2014-"), sentence[end:].lstrip(" ,;:")
+    if len(before) >= 20 and len(after) < 15 + len(before) // 4:
+        return before.rstrip(" ,") + ("" if before.endswith((".", "!", "?")) else ".")
+    if len(after) >= 20 and len(before) < 20:
+        after = re.sub(r"^(?:that|, that)\s+", "", after)
+        return after[:1].upper() + after[1:]
+    return sentence
