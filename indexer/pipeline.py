@@ -11,7 +11,7 @@ from indexer.extract.dateline import parse_dateline
 from indexer.extract.dates import best_date
 from indexer.extract.folder import FolderProfile
 from indexer.extract.issuer import as_author, choose_issuer, member_office, with_article
-from indexer.extract.organisations import expand_acronym
+from indexer.extract.organisations import expand_acronym, looks_like_organisation
 from indexer.extract.speakers import extract_speakers
 from indexer.extract.titles import choose_title
 from indexer.extract.topics import pick_topics
@@ -34,7 +34,10 @@ def build_release(draft: Draft, wire_hint: str = "", profile: FolderProfile | No
     title = choose_title(draft, profile, lead)
     speakers = extract_speakers(draft.paragraphs, draft.quotes)
     issuer = ""
-    if draft.format == "json" and draft.author:
+    if draft.format == "json" and draft.author and looks_like_organisation(draft.author):
+        issuer = draft.author  # an export's author field naming an office or agency
+    elif draft.format == "json" and draft.author and (draft.author_role or _legislature(draft.url)):
+        # A member of a legislature issues through their office and speaks in their own releases.
         issuer, written = member_office(draft.author, draft.author_role, draft.url, draft.paragraphs)
         speakers = _with_member(speakers, written, draft)
     issuer = issuer or expand_acronym(choose_issuer(draft, title, wire or wire_hint, profile, lead), draft.paragraphs)
@@ -57,6 +60,10 @@ def build_release(draft: Draft, wire_hint: str = "", profile: FolderProfile | No
         language=draft.language or _language(draft.paragraphs),
         format=draft.format,
     )
+
+
+def _legislature(url: str) -> bool:
+    return bool(re.match(r"https?://[^/]*\b(?:senate|house|assembly|parliament|legislature)\b", url))
 
 
 def _lead_sentence(paragraphs: list[str]) -> str:

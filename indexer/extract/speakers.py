@@ -70,6 +70,7 @@ _BOILERPLATE = re.compile(
     r"disclaimer|investor (?:relations|contact)|for further information|cautionary)",
     re.I,
 )
+_PLURAL = re.compile(r"(?:ees|ers|ors|ants|ents|ists|ians)$")  # "the Board of Trustees said": no surname
 _DASHED = re.compile(r"(?<=\w)--(?=\w)")  # "SAN FRANCISCO--Francisco J. Hernandez has been appointed"
 _NICKNAME = re.compile(r"(?<=[a-z])\s+\((?:[A-Z][a-z]+|\u201c[^\u201d]{1,20}\u201d|\"[^\"]{1,20}\")\)(?=\s+[A-Z])")
 
@@ -177,7 +178,11 @@ class _Resolver:
                 return s.name
         candidates = self.by_surname.get(surname, [])
         # Several people of one surname ("Robert L. Burgdorf Jr." … "Bob Burgdorf Jr."): the first named.
-        return candidates[0] if candidates else None
+        if candidates:
+            return candidates[0]
+        # "said Attorney General Ellison" with no full name anywhere: the surname alone, since the title vouches
+        # for a person (the speaker facet then joins it to the person's full name found in other releases).
+        return clean_name(name) if titled and not _PLURAL.search(name[0]) else None
 
 
 def extract_speakers(paragraphs: list[str], quotes: list[Quote] | tuple[Quote, ...] = ()) -> list[Speaker]:
@@ -315,13 +320,23 @@ def _tidy(token: str) -> str:
 
 
 def _split_conjunction(tokens: list[str]) -> list[list[str]]:
+    """"Jane Doe and John Roe" as two people; an "and" inside a title ("Minister of Energy, Mines and
+    Resources Ranj Pillai") joins no one, so the phrase stays whole when what precedes "and" is no name."""
     parts: list[list[str]] = [[]]
     for token in tokens:
         if token.lower() == "and" and parts[-1]:
             parts.append([])
         else:
             parts[-1].append(token.rstrip(","))
-    return [p for p in parts if p]
+    parts = [p for p in parts if p]
+    merged = [parts[0]] if parts else []
+    for part in parts[1:]:
+        before = pick_person(merged[-1])
+        if before is None or (len(before[1]) < 2 and not before[0]):
+            merged[-1] = merged[-1] + ["and"] + part
+        else:
+            merged.append(part)
+    return merged
 
 
 def _add_quote(speaker: _Found, sentence: str, span: tuple[int, int] | None = None) -> None:
