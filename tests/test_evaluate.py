@@ -14,7 +14,7 @@ from whoosh import index as whoosh_index
 from whoosh import query
 
 from archive.evaluate import evaluate
-from archive.postings import decode_positions, parse_blocks, posting_arrays, values_in
+from archive.postings import TermPostings, decode_positions, parse_blocks
 from archive.query import parse_query
 from archive.schema import build_schema, to_document
 from archive.search import SearchRequest, search
@@ -158,16 +158,13 @@ def test_positions_decoded_together_match_pickle():
 def test_the_demo_index_answers_through_the_evaluator(demo: IndexReader):
     """The product path: the index ``archive index`` writes is one the evaluator reads (never a silent
     fallback to Whoosh for the queries people type)."""
-    for text in HAND_WRITTEN:
-        parsed = parse_query(text)
-        with demo.lock:
-            assert evaluate(demo.searcher, parsed.whoosh) is not None, text
+    with demo.snapshot() as snap:
+        for text in HAND_WRITTEN:
+            parsed = parse_query(text)
+            assert evaluate(snap.searcher, parsed.whoosh, snap.lock) is not None, text
 
 
-def test_postings_not_in_whoosh3_blocks_are_read_one_at_a_time():
-    from whoosh.matching import ListMatcher
-
-    ids, weights = posting_arrays(ListMatcher([2, 5, 9], [1.0, 3.0, 1.0]))
-    assert ids.tolist() == [2, 5, 9] and weights.tolist() == [1.0, 3.0, 1.0]
-    found = values_in(ListMatcher([2, 5, 9], [1.0] * 3, values=[b"a", b"b", b"c"]), np.array([5, 9]))
-    assert [(d.tolist(), v) for d, v in found] == [([5], [b"b"]), ([9], [b"c"])]
+def test_postings_inlined_in_the_terms_file_give_their_values_too():
+    postings = TermPostings(np.array([2, 5, 9]), np.array([1.0, 3.0, 1.0]), values=(b"a", b"b", b"c"))
+    found = postings.values_for(np.array([5, 9]))
+    assert [(d.tolist(), v) for d, v in found] == [([5, 9], [b"b", b"c"])]

@@ -264,12 +264,12 @@ def test_related_releases_share_speakers_or_labels(demo, demo_records):
 
 def test_remembered_matches_stay_within_their_memory_budget(demo, monkeypatch):
     """At a million releases one common word's matches take megabytes: the cache is bounded by size too."""
-    from archive import search as search_module
+    from archive import matching
 
-    search_module.clear_cache()
-    monkeypatch.setattr(search_module, "_MATCH_CACHE_BYTES", 100)
+    matching.clear_cache()
+    monkeypatch.setattr(matching, "_CACHE_BYTES", 100)
     for q in ["drought", "robotics", "budget", "ferries", "wetland"]:
         assert search(demo, SearchRequest(q=q)).total
-    assert search_module._cache_bytes() <= 100 or len(search_module._MATCH_CACHE) == 1
-    assert len(search_module._MATCH_CACHE) < 10
-    search_module.clear_cache()
+    assert matching.cache_bytes() <= 100 or matching.cache_len() == 1
+    assert matching.cache_len() < 10
+    matching.clear_cache()

@@ -7,14 +7,14 @@ from flask import Blueprint, Response, jsonify, request, url_for
 from archive.search import search
 from web.openapi import openapi_document
 from web.params import request_from_args
-from web.views.common import reader, release_or_redirect
+from web.views.common import release_or_redirect, view
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 @bp.get("/search")
 def api_search() -> Response:
-    result = search(reader(), request_from_args(request.args))
+    result = search(view(), request_from_args(request.args))
     return jsonify(result.to_dict())
 
 

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, render_template, request, stream_with_con
 
 from archive.search import matching_releases
 from web.params import describe, request_from_args, to_query
-from web.views.common import reader
+from web.views.common import view
 
 bp = Blueprint("feeds", __name__)
 FEED_SIZE = 50
@@ -24,7 +24,7 @@ EXPORT_FIELDS = ["id", "date", "title", "subtitle", "issuer", "speakers", "topic
 def atom() -> Response:
     req = request_from_args(request.args)
     req.sort = "newest"
-    releases = list(matching_releases(reader(), req, limit=FEED_SIZE))
+    releases = list(matching_releases(view(), req, limit=FEED_SIZE))
     updated = max((r.date for r in releases if r.date), default="") or datetime.now(UTC).date().isoformat()
     body = render_template(
         "feed.xml", releases=releases, title=f"Press Archive: {describe(req)}",
@@ -64,7 +64,7 @@ def export_csv() -> Response:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS)
         writer.writeheader()
-        for release in matching_releases(reader(), req):
+        for release in matching_releases(view(), req):
             writer.writerow(_row(release, f"{base}/releases/{release.id}"))
             if buffer.tell() > 65536:
                 yield buffer.getvalue()
@@ -82,7 +82,7 @@ def export_jsonl() -> Response:
     base = url_for("pages.search_page", _external=True).rstrip("/")
 
     def lines() -> Iterator[str]:
-        for release in matching_releases(reader(), req):
+        for release in matching_releases(view(), req):
             data = release.to_dict()
             data["permalink"] = f"{base}/releases/{release.id}"
             yield json.dumps(data, ensure_ascii=False) + "\n"
