@@ -18,8 +18,9 @@ from indexer.build import run_index
 
 @dataclass
 class Growing:
-    """An index that gets four more harbor releases, published as a new generation, each time ``publish()``
-    is called; the reader is told at once (as it would notice within half a second)."""
+    """An index that gets four more harbor releases each time ``publish()`` is called, rebuilt (so document
+    numbers change, as under ``archive index --rebuild``) and published as a new generation; the reader is
+    told at once (as it would notice within half a second)."""
 
     home: IndexHome
     reader: IndexReader
@@ -46,7 +47,7 @@ def growing(tmp_path: Path):
         for n in range(added[0], added[0] + 4):
             (folder / f"r{n}.md").write_text(_release(n, n % 28 + 1))
         added[0] += 4
-        run_index([folder], home, jobs=1)
+        run_index([folder], home, rebuild=True, jobs=1)
         reader.refresh(force=True)
 
     yield Growing(home, reader, publish)
