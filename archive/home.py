@@ -29,7 +29,7 @@ LOCK = "writer.lock"
 MANIFEST = "manifest.json"
 GEN_PREFIX = "gen-"
 READERS_LOCK = "readers.lock"  # its name holds LOCK, so it is never hard-linked into the next generation
-INDEX_VERSION = 6  # bump when the schema or extraction changes: the next `archive index` rebuilds older indexes
+INDEX_VERSION = 7  # bump when the schema or extraction changes: the next `archive index` rebuilds older indexes
 
 
 class ArchiveError(Exception):

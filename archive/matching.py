@@ -121,7 +121,7 @@ def ordered(snap: Snapshot, parsed: ParsedQuery, sort: str, hits_mask: np.ndarra
             deadline: Deadline, engine: str = "numpy") -> list[tuple[int, float | None]]:
     """Document numbers ``start:stop`` of the hits in the requested order, with relevance scores. Ties keep
     document order, so pages never overlap; only the hits up to ``stop`` are sorted."""
-    if sort == "relevance" and not parsed.is_empty:
+    if sort == "relevance" and parsed.whoosh is not None:
         docs, scores = scored(snap, parsed, deadline, engine)
         keep = hits_mask[docs]
         docs, scores = docs[keep], scores[keep]

@@ -14,12 +14,13 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import islice
 
 import numpy as np
 
 from archive.counting import count_facets, date_mask, histogram
 from archive.highlight import passages
-from archive.limits import SEARCH_SECONDS, Deadline
+from archive.limits import MAX_EXPANSION, SEARCH_SECONDS, Deadline
 from archive.matching import matching, ordered
 from archive.model import Release
 from archive.query import ParsedQuery, parse_query
@@ -58,7 +59,13 @@ def _parse(snap: Snapshot, request: SearchRequest) -> ParsedQuery:
         table = tables.tables.get(field)
         return table.spelling(value) if table is not None else None
 
-    return parse_query(request.q, resolve)
+    def expand(field: str, prefix: str) -> int:
+        """How many indexed words of ``field`` start with ``prefix``, counted up to just past the cap."""
+        with snap.lock:
+            words = snap.searcher.reader().expand_prefix(field, prefix)
+            return sum(1 for _ in islice(words, MAX_EXPANSION + 1))
+
+    return parse_query(request.q, resolve, expand)
 
 
 def _masks(snap: Snapshot, request: SearchRequest, parsed: ParsedQuery, deadline: Deadline,
@@ -66,7 +73,12 @@ def _masks(snap: Snapshot, request: SearchRequest, parsed: ParsedQuery, deadline
     """The documents matching the text and dates (base), and each facet filter's documents."""
     tables = snap.tables
     size = tables.size
-    base = tables.live.copy() if parsed.is_empty else matching(snap, parsed, deadline, engine).copy()
+    if parsed.nothing:
+        base = np.zeros(size, dtype=bool)
+    elif parsed.whoosh is None:
+        base = tables.live.copy()
+    else:
+        base = matching(snap, parsed, deadline, engine).copy()
     dates = date_mask(tables, request.date_from, request.date_to)
     if dates is not None:
         base &= dates

@@ -8,7 +8,7 @@ from archive.store import Snapshot
 
 
 def did_you_mean(snap: Snapshot, parsed: ParsedQuery, total: int, deadline: Deadline) -> str:
-    if parsed.is_empty or not parsed.text:
+    if parsed.whoosh is None or not parsed.text:
         return ""
     with snap.lock:
         searcher = snap.searcher

@@ -78,19 +78,24 @@ def test_same_documents_and_scores_as_whoosh_on_a_multi_segment_index(segmented)
     deleted = set(searcher.reader().all_doc_ids()) ^ set(range(searcher.doc_count_all()))
     queries = HAND_WRITTEN + drawn_queries(releases, 60, seed=5)
     for text in queries:
-        q = parse_query(text).whoosh
+        parsed = parse_query(text)
+        if parsed.nothing:  # a stop word drawn from the text ("not", "the"): searches answer it with no hits
+            continue
+        q = parsed.whoosh
         found = evaluate(searcher, q)
         assert found is not None, f"{text!r} ({q!r}) fell back to Whoosh"
         docs, scores = found
         assert (np.diff(docs) > 0).all(), "document order, no repeats"
         mine = {int(d): float(s) for d, s in zip(docs, scores, strict=True) if int(d) not in deleted}
-        theirs = whoosh_answer(searcher, q)
+        # Whoosh's matchers answer a bare NOT with deleted documents too; searches mask them out (``live``).
+        theirs = {d: s for d, s in whoosh_answer(searcher, q).items() if d not in deleted}
         assert mine.keys() == theirs.keys(), f"{text!r}: {len(mine)} vs Whoosh {len(theirs)} documents"
         # Whoosh scores a bare NOT, and prefixes covering several terms, its own way; only documents matter.
         if not isinstance(q, query.Not) and "*" not in text:
             for docnum, score in theirs.items():
                 assert mine[docnum] == pytest.approx(score, rel=1e-5), f"{text!r}: score of {docnum}"
-    assert sum(1 for t in queries if whoosh_answer(searcher, parse_query(t).whoosh)) > len(queries) // 2
+    assert sum(1 for t in queries if not parse_query(t).nothing and whoosh_answer(searcher, parse_query(t).whoosh)) \
+        > len(queries) // 2
 
 
 def test_queries_it_is_not_taught_go_back_to_whoosh(segmented):
