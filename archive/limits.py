@@ -18,6 +18,7 @@ MIN_PREFIX = 2  # letters before a trailing * (a* alone would expand to thousand
 MAX_EXPANSION = 500  # indexed words one word* may stand for; past it the clause is dropped with a notice
 MAX_SPELL_WORDS = 8  # words of one query sent to the spelling corrector
 MAX_SPELL_LENGTH = 30  # longer words are not spell-checked
+MAX_SPELL_TRIES = 6  # respelt queries counted to choose between equally close spellings
 SEARCH_SECONDS = 2.0  # matching budget of one web search; the CLI allows more
 CLI_SEARCH_SECONDS = 60.0
 RETRY_AFTER_SECONDS = 5  # what a 503 for a search over budget tells the client

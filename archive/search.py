@@ -14,13 +14,15 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from itertools import islice
 
 import numpy as np
 
+from archive import limits
 from archive.counting import count_facets, date_mask, histogram
 from archive.highlight import passages
-from archive.limits import MAX_EXPANSION, SEARCH_SECONDS, Deadline
+from archive.limits import MAX_EXPANSION, Deadline
 from archive.matching import matching, ordered
 from archive.model import Release
 from archive.query import ParsedQuery, parse_query
@@ -94,12 +96,19 @@ def _masks(snap: Snapshot, request: SearchRequest, parsed: ParsedQuery, deadline
     return base, masks
 
 
-def search(source: Snapshot | IndexReader, request: SearchRequest, *, seconds: float | None = SEARCH_SECONDS,
+_WEB_BUDGET = -1.0  # the default budget: ``limits.SEARCH_SECONDS``, read when the search starts
+
+
+def _deadline(seconds: float | None) -> Deadline:
+    return Deadline(limits.SEARCH_SECONDS if seconds == _WEB_BUDGET else seconds)
+
+
+def search(source: Snapshot | IndexReader, request: SearchRequest, *, seconds: float | None = _WEB_BUDGET,
            engine: str = "numpy") -> SearchResult:
     """Run one search: hits for the page, facet counts, the date histogram and a spelling suggestion.
-    Raises :class:`archive.limits.SearchTimeout` when matching takes more than ``seconds``."""
+    Raises :class:`archive.limits.SearchTimeout` when it takes more than ``seconds`` (None: no limit)."""
     started = time.perf_counter()
-    deadline = Deadline(seconds)
+    deadline = _deadline(seconds)
     with snapshot_of(source) as snap:
         tables = snap.tables
         parsed = _parse(snap, request)
@@ -120,7 +129,15 @@ def search(source: Snapshot | IndexReader, request: SearchRequest, *, seconds: f
             hit.copies = [snap.stored_id(d) for d in tables.copies_of(docnum)]
         level, buckets = histogram(tables, hits_mask, request.date_from, request.date_to)
         facets = count_facets(tables, request, base, masks)
-        suggestion = did_you_mean(snap, parsed, total, deadline) if total < 3 else ""
+
+        def count(text: str) -> int:
+            other = replace(request, q=text)
+            alt_base, alt_masks = _masks(snap, other, _parse(snap, other), deadline, engine)
+            for mask in alt_masks.values():
+                alt_base &= mask
+            return int(alt_base.sum())
+
+        suggestion = did_you_mean(snap, parsed, total, deadline, count)
     return SearchResult(
         total=total, page=page, page_size=page_size, hits=hits, facets=facets, histogram=buckets,
         histogram_level=level, ignored=parsed.ignored, did_you_mean=suggestion,
@@ -129,11 +146,11 @@ def search(source: Snapshot | IndexReader, request: SearchRequest, *, seconds: f
 
 
 def matching_releases(source: Snapshot | IndexReader, request: SearchRequest, limit: int | None = None, *,
-                      seconds: float | None = SEARCH_SECONDS) -> Iterator[Release]:
+                      seconds: float | None = _WEB_BUDGET) -> Iterator[Release]:
     """Every release a search finds, in its order, loaded one at a time (for feeds and exports), all from one
     snapshot, held until the iteration ends. The order is computed once, before the first release."""
     with snapshot_of(source) as snap:
-        deadline = Deadline(seconds)
+        deadline = _deadline(seconds)
         parsed = _parse(snap, request)
         base, masks = _masks(snap, request, parsed, deadline, "numpy")
         for mask in masks.values():

@@ -74,10 +74,12 @@ class IndexWriter:
 
     def commit(self) -> None:
         self._writer.commit(mergetype=_merge_small_segments)
+        from archive import spelling
         from archive.facets import FacetTables  # built once per commit, read by every search
 
         with self._index.reader() as reader:
             FacetTables.build(reader).save(self.gen)
+            spelling.save(self.gen, spelling.build(reader))
 
     def cancel(self) -> None:
         self._writer.cancel()
