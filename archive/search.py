@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from itertools import islice
 
@@ -145,11 +145,35 @@ def search(source: Snapshot | IndexReader, request: SearchRequest, *, seconds: f
     )
 
 
+class Releases(Iterator[Release]):
+    """Releases loaded one at a time from a snapshot, which is closed when they run out or on ``close()``."""
+
+    def __init__(self, snap: Snapshot, docnums: list[int], stack: ExitStack) -> None:
+        self._snap, self._docnums, self._stack = snap, iter(docnums), stack
+
+    def __next__(self) -> Release:
+        try:
+            docnum = next(self._docnums)
+        except StopIteration:
+            self.close()
+            raise
+        return self._snap.release_at(docnum)
+
+    def close(self) -> None:
+        self._stack.close()
+
+    def __del__(self) -> None:
+        self.close()
+
+
 def matching_releases(source: Snapshot | IndexReader, request: SearchRequest, limit: int | None = None, *,
-                      seconds: float | None = _WEB_BUDGET) -> Iterator[Release]:
+                      seconds: float | None = _WEB_BUDGET) -> Releases:
     """Every release a search finds, in its order, loaded one at a time (for feeds and exports), all from one
-    snapshot, held until the iteration ends. The order is computed once, before the first release."""
-    with snapshot_of(source) as snap:
+    snapshot, held until the iteration ends. Matching and ordering happen in this call, so a search over its
+    budget raises here, before an export's response has started; only the loading is lazy."""
+    stack = ExitStack()
+    snap = stack.enter_context(snapshot_of(source))
+    try:
         deadline = _deadline(seconds)
         parsed = _parse(snap, request)
         base, masks = _masks(snap, request, parsed, deadline, "numpy")
@@ -157,8 +181,11 @@ def matching_releases(source: Snapshot | IndexReader, request: SearchRequest, li
             base &= mask
         total = int(base.sum()) if limit is None else min(limit, int(base.sum()))
         sort = request.sort if request.sort in SORTS else "relevance"
-        for docnum, _score in ordered(snap, parsed, sort, base, 0, total, deadline):
-            yield snap.release_at(docnum)
+        docnums = [docnum for docnum, _score in ordered(snap, parsed, sort, base, 0, total, deadline)]
+    except BaseException:
+        stack.close()
+        raise
+    return Releases(snap, docnums, stack)
 
 
 def facet_names() -> list[str]:

@@ -6,13 +6,14 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import UTC, datetime
 
 from flask import Blueprint, Response, render_template, request, stream_with_context, url_for
 
 from archive.search import matching_releases
 from web.params import describe, request_from_args, to_query
-from web.views.common import view
+from web.views.common import reader, view
 
 bp = Blueprint("feeds", __name__)
 FEED_SIZE = 50
@@ -59,17 +60,21 @@ def _row(release, permalink: str) -> dict[str, str]:  # type: ignore[no-untyped-
 def export_csv() -> Response:
     req = request_from_args(request.args)
     base = url_for("pages.search_page", _external=True).rstrip("/")
+    # Matched before the response starts (over budget: a 503), on a snapshot of its own that the stream
+    # holds to its end (the request's own view is closed as soon as this function returns).
+    releases = matching_releases(reader(), req)
 
     def rows() -> Iterator[str]:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS)
         writer.writeheader()
-        for release in matching_releases(view(), req):
-            writer.writerow(_row(release, f"{base}/releases/{release.id}"))
-            if buffer.tell() > 65536:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
+        with closing(releases):
+            for release in releases:
+                writer.writerow(_row(release, f"{base}/releases/{release.id}"))
+                if buffer.tell() > 65536:
+                    yield buffer.getvalue()
+                    buffer.seek(0)
+                    buffer.truncate()
         yield buffer.getvalue()
 
     return Response(stream_with_context(rows()), mimetype="text/csv",
@@ -80,12 +85,14 @@ def export_csv() -> Response:
 def export_jsonl() -> Response:
     req = request_from_args(request.args)
     base = url_for("pages.search_page", _external=True).rstrip("/")
+    releases = matching_releases(reader(), req)  # as for CSV: matched now, its own snapshot to the end
 
     def lines() -> Iterator[str]:
-        for release in matching_releases(view(), req):
-            data = release.to_dict()
-            data["permalink"] = f"{base}/releases/{release.id}"
-            yield json.dumps(data, ensure_ascii=False) + "\n"
+        with closing(releases):
+            for release in releases:
+                data = release.to_dict()
+                data["permalink"] = f"{base}/releases/{release.id}"
+                yield json.dumps(data, ensure_ascii=False) + "\n"
 
     return Response(stream_with_context(lines()), mimetype="application/x-ndjson",
                     headers={"Content-Disposition": 'attachment; filename="press-archive.jsonl"'})
