@@ -6,21 +6,22 @@ from __future__ import annotations
 import pickle
 import random
 import re
+import shutil
 import struct
 
 import numpy as np
 import pytest
-from whoosh import index as whoosh_index
 from whoosh import query
 
+from archive import writer
 from archive.evaluate import evaluate
 from archive.postings import TermPostings, decode_positions, parse_blocks
 from archive.query import parse_query
-from archive.schema import build_schema, to_document
 from archive.search import SearchRequest, search
-from archive.store import IndexReader
+from archive.store import IndexHome, IndexReader
+from indexer.build import run_index
 
-from .conftest import SAMPLES, needs_shared
+from .conftest import CORPUS, SAMPLES, needs_shared
 
 HAND_WRITTEN = [
     "drought", "drought reservoirs", "ferries OR wetland", "robotics NOT forklifts", "robotics -forklifts",
@@ -50,27 +51,29 @@ def drawn_queries(releases, n: int, seed: int) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def segmented(demo: IndexReader, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
-    """The real sample releases (the demo corpus alone where ../shared is absent) in a plain Whoosh index of
-    several segments, some documents deleted."""
-    releases = list(demo.iter_releases())
+def segmented(tmp_path_factory: pytest.TempPathFactory):
+    """The demo corpus and the real samples (where ../shared is there) indexed by ``archive index``'s own
+    code (``run_index``) into segments of a few releases each, then indexed again after some files were
+    deleted, so the index has several segments and deleted documents, as a re-indexed archive does."""
+    folder = tmp_path_factory.mktemp("segmented") / "releases"
+    shutil.copytree(CORPUS, folder / "corpus")
     if SAMPLES.is_dir():
-        releases += list(request.getfixturevalue("samples").iter_releases())
-    path = tmp_path_factory.mktemp("segmented")
-    ix = whoosh_index.create_in(str(path), build_schema())
-    size = max(8, len(releases) // 5)
-    for start in range(0, len(releases), size):
-        writer = ix.writer()
-        for release in releases[start:start + size]:
-            writer.add_document(**to_document(release))
-        writer.commit(merge=False)
-    writer = ix.writer()
-    for release in releases[::17]:
-        writer.delete_by_term("id", release.id)
-    writer.commit(merge=False)
-    assert len(ix.reader().leaf_readers()) >= 3 and ix.reader().has_deletions()
-    with ix.searcher() as searcher:
-        yield searcher, releases
+        shutil.copytree(SAMPLES, folder / "samples")
+    home = IndexHome(folder.parent / "index")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(writer, "SEGMENT_MB", 0.2)
+        patch.setattr(writer, "SMALL_SEGMENT_DOCS", 0)
+        run_index([folder], home, jobs=1)
+        files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".md", ".txt", ".html"))
+        for path in files[::7]:
+            path.unlink()
+        run_index([folder], home, jobs=1)
+    reader = IndexReader(home)
+    with reader.snapshot() as snap:
+        searcher = snap.searcher
+        assert len(searcher.reader().leaf_readers()) >= 3 and searcher.reader().has_deletions()
+        yield searcher, list(snap.iter_releases())
+    reader.close()
 
 
 def test_same_documents_and_scores_as_whoosh_on_a_multi_segment_index(segmented):

@@ -156,8 +156,13 @@ def test_did_you_mean_offers_a_spelling_that_finds_more(demo):
 
 
 def test_matching_releases_streams_all_hits_in_order(demo, demo_records):
-    got = [r.id for r in matching_releases(demo, SearchRequest(sort="oldest"))]
-    assert len(got) == len(demo_records)
+    got = [(r.date, r.id) for r in matching_releases(demo, SearchRequest(sort="oldest"))]
+    assert len(got) == len({i for _d, i in got}) == len(demo_records)
+    assert [d for d, _i in got] == sorted(r["date"] for r in demo_records)
+    newest = [r.id for r in matching_releases(demo, SearchRequest(sort="newest"))]
+    assert newest == [h.id for h in search(demo, SearchRequest(sort="newest", page_size=100)).hits]
+    ranked = [r.id for r in matching_releases(demo, SearchRequest(q="water OR school"))]
+    assert ranked == [h.id for h in search(demo, SearchRequest(q="water OR school", page_size=100)).hits]
 
 
 def test_release_text_is_escaped_in_passages(tmp_path: Path):
