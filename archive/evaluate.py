@@ -222,8 +222,9 @@ class _Evaluator:
         self._scorable(q.fieldname)
         if not self.searcher.schema[q.fieldname].format.supports("positions"):
             raise Unsupported("a phrase in a field without positions")
-        kept: list[dict[int, TermPostings]] = [{} for _ in words]
-        parts = [self.term(q.fieldname, w, kept[i]) for i, w in enumerate(words)]
+        kept: dict[str, dict[int, TermPostings]] = {w: {} for w in words}  # a repeated word is read once
+        read = {w: self.term(q.fieldname, w, kept[w]) for w in kept}
+        parts = [read[w] for w in words]
         together = parts[0]
         for part in sorted(parts[1:], key=lambda p: len(p[0])):
             together = _intersection(together, part)
@@ -231,10 +232,13 @@ class _Evaluator:
             return _EMPTY
         # A phrase match is a start position p with word i at p + i: key each word's positions by
         # (document, position - i) and keep the keys every word shares.
+        positions: dict[str, np.ndarray] = {}
         keys = None
-        for i, _word in enumerate(words):
+        for i, word in enumerate(words):
             self.deadline.check()
-            word_keys = self._position_keys(together[0], kept[i]) - i
+            if word not in positions:
+                positions[word] = self._position_keys(together[0], kept[word])
+            word_keys = positions[word] - i
             keys = word_keys if keys is None else np.intersect1d(keys, word_keys, assume_unique=True)
             if not len(keys):
                 return _EMPTY
