@@ -15,8 +15,9 @@ from typing import Any
 import click
 
 from archive.citations import FORMATS, cite
+from archive.limits import CLI_SEARCH_SECONDS
 from archive.search import SORTS, SearchRequest, facet_names, search
-from archive.store import ArchiveError, IndexHome, IndexReader, NoIndex, default_index_path, outdated
+from archive.store import ArchiveError, IndexHome, NoIndex, Snapshot, default_index_path, outdated
 
 index_option = click.option(
     "--index", "index_path", type=click.Path(path_type=Path), default=None,
@@ -24,11 +25,18 @@ index_option = click.option(
 )
 
 
-def open_reader(index_path: Path | None) -> IndexReader:
+def open_snapshot(index_path: Path | None) -> Snapshot:
+    """The current generation of the index, for the whole command (a re-index publishing meanwhile does not
+    change what the command reads)."""
+    from archive.store import IndexReader
+
     home = IndexHome(index_path or default_index_path())
     if home.current() is None:
         raise NoIndex(f"no index in {home.path}; run `archive index` first")
-    return IndexReader(home)
+    reader = IndexReader(home)
+    snap = reader.snapshot()
+    reader.close()  # the snapshot keeps its generation open until it is closed
+    return snap
 
 
 def emit_json(data: Any) -> None:
@@ -60,17 +68,17 @@ def stats(index_path: Path | None, as_json: bool) -> None:
 
     Example: archive stats --json
     """
-    reader = open_reader(index_path)
-    result = search(reader, SearchRequest(page_size=1, facet_limit=5, passages=False))
-    data = {
-        "releases": result.total,
-        "indexed_at": reader.manifest.get("indexed_at"),
-        "sources": len(reader.manifest.get("sources", {})),
-        "index": str(reader.generation),
-        "outdated": outdated(reader.manifest),
-        "years": {b.label: b.count for b in result.histogram},
-        "top": {f.name: {v.value: v.count for v in f.values} for f in result.facets},
-    }
+    with open_snapshot(index_path) as snap:
+        result = search(snap, SearchRequest(page_size=1, facet_limit=5, passages=False), seconds=CLI_SEARCH_SECONDS)
+        data = {
+            "releases": result.total,
+            "indexed_at": snap.manifest.get("indexed_at"),
+            "sources": len(snap.manifest.get("sources", {})),
+            "index": str(snap.path),
+            "outdated": outdated(snap.manifest),
+            "years": {b.label: b.count for b in result.histogram},
+            "top": {f.name: {v.value: v.count for v in f.values} for f in result.facets},
+        }
     if as_json:
         emit_json(data)
         return
@@ -92,8 +100,8 @@ def show(release_id: str, index_path: Path | None, as_json: bool) -> None:
 
     Example: archive show justice-leader-guatemalan-drug-trafficking-3f2a9c1e
     """
-    reader = open_reader(index_path)
-    release = reader.get(release_id)
+    with open_snapshot(index_path) as snap:
+        release = snap.get(release_id)
     if release is None:
         raise click.ClickException(f"no release with id {release_id!r}")
     if as_json:
@@ -133,11 +141,11 @@ def search_command(query: str, index_path: Path | None, speaker: tuple[str, ...]
 
     Example: archive search 'opioid* date:2016..2018' --issuer "U.S. Department of Justice" --sort newest
     """
-    reader = open_reader(index_path)
     filters = {k: list(v) for k, v in zip(facet_names(), (speaker, topic, issuer, tag, wire), strict=True) if v}
     request = SearchRequest(q=query, filters=filters, date_from=date_from, date_to=date_to, sort=sort,
                             page=page, page_size=limit)
-    result = search(reader, request)
+    with open_snapshot(index_path) as snap:
+        result = search(snap, request, seconds=CLI_SEARCH_SECONDS)
     if as_json:
         emit_json(result.to_dict())
         return
@@ -164,10 +172,10 @@ def export(index_path: Path | None, fmt: str) -> None:
 
     Example: archive export > releases.jsonl
     """
-    reader = open_reader(index_path)
     out = sys.stdout
-    for release in reader.iter_releases():
-        out.write(release.to_json() + "\n")
+    with open_snapshot(index_path) as snap:
+        for release in snap.iter_releases():
+            out.write(release.to_json() + "\n")
 
 
 @main.command("cite")
@@ -190,8 +198,8 @@ def cite_command(release_id: str, index_path: Path | None, fmt: str, paragraph: 
         base = checked_base_url(base_url) if base_url else None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--base-url") from None
-    reader = open_reader(index_path)
-    release = reader.get(release_id)
+    with open_snapshot(index_path) as snap:
+        release = snap.get(release_id)
     if release is None:
         raise click.ClickException(f"no release with id {release_id!r}")
     permalink = f"{base}/releases/{release.id}" if base else None

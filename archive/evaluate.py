@@ -8,46 +8,44 @@ are computed for whole arrays with Whoosh's own formula and statistics, so ranki
 (prefixes and wildcards excepted: the same documents, scored per covered term). Phrases are checked
 against positions only in the documents holding all their words.
 
-What this does not know (a query class it has not been taught) it declines with ``None``, and the caller
-falls back to Whoosh: never a wrong answer, at worst Whoosh's speed.
+What this does not know (a query class it has not been taught) it declines with ``None``: the query grammar
+(``archive/query.py``) only builds what it is taught, and tests check that; Whoosh's own matchers remain for
+benchmarks. The generation's lock is held only to look terms up; posting lists are read and decoded outside
+it (``archive/postings.py``), and the deadline is checked between terms and segments.
 """
 
 from __future__ import annotations
 
+import threading
+from itertools import islice
 from typing import Any
 
 import numpy as np
 from whoosh import query
 from whoosh.scoring import BM25F
 
-from archive.postings import (
-    decode_positions,
-    field_lengths,
-    posting_arrays,
-    term_matcher,
-    values_in,
-    values_of_blocks,
-)
+from archive.limits import MAX_EXPANSION, NO_DEADLINE, Deadline
+from archive.postings import TermPostings, decode_positions, field_lengths, read_term
 
 Scored = tuple[np.ndarray, np.ndarray]  # sorted unique docnums (int64), and a score for each (float64)
 
 _EMPTY: Scored = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
-MAX_EXPANSION = 1000  # prefix / wildcard / range terms; past this Whoosh does the work (as slowly as ever)
 
 
 class Unsupported(Exception):
     """A query this module does not evaluate; Whoosh will."""
 
 
-def evaluate(searcher: Any, q: Any) -> Scored | None:
-    """All documents matching ``q`` with their BM25F scores, or None when Whoosh must answer instead.
+def evaluate(searcher: Any, q: Any, lock: Any = None, deadline: Deadline = NO_DEADLINE) -> Scored | None:
+    """All documents matching ``q`` with their BM25F scores, or None for a query it is not taught.
 
-    The caller holds the searcher's lock: reading posting blocks moves the shared file position.
+    ``lock`` is the one every user of ``searcher`` holds for Whoosh's file reads (the snapshot's); it is
+    taken only briefly. Raises :class:`archive.limits.SearchTimeout` past ``deadline``.
     """
     if not isinstance(searcher.weighting, BM25F):
         return None
     try:
-        return _Evaluator(searcher).node(q)
+        return _Evaluator(searcher, lock or threading.Lock(), deadline).node(q)
     except Unsupported:
         return None
 
@@ -82,11 +80,18 @@ def _difference(a: Scored, b: Scored) -> Scored:
 
 
 class _Evaluator:
-    def __init__(self, searcher: Any) -> None:
+    def __init__(self, searcher: Any, lock: Any, deadline: Deadline) -> None:
         self.searcher = searcher
+        self.lock = lock
+        self.deadline = deadline
         self.weighting = searcher.weighting
-        self.leaves = searcher.leaf_searchers()
-        self.doc_count = searcher.doc_count_all()
+        with lock:
+            self.leaves = searcher.leaf_searchers()
+            self.doc_count = searcher.doc_count_all()
+        self._terms: dict[tuple[str, Any], Scored] = {}  # a word typed twice is read once
+
+    def everything(self) -> Scored:
+        return np.arange(self.doc_count, dtype=np.int64), np.ones(self.doc_count)
 
     # -- query tree ---------------------------------------------------------------------------------
 
@@ -97,8 +102,7 @@ class _Evaluator:
         if isinstance(q, query.Phrase):
             return self.phrase(q)
         if isinstance(q, query.Every):
-            docs = np.arange(self.doc_count, dtype=np.int64)
-            return docs, np.ones(len(docs))
+            return self.everything()
         if q is query.NullQuery or isinstance(q, type(query.NullQuery)):
             return _EMPTY
         if isinstance(q, query.AndNot):
@@ -112,14 +116,15 @@ class _Evaluator:
         if isinstance(q, query.Require):
             return _intersection(self.node(q.a), self.node(q.b), keep_b_score=False)
         if isinstance(q, query.Not):
-            everything = (np.arange(self.doc_count, dtype=np.int64), np.ones(self.doc_count))
-            return _difference(everything, self.node(q.query))
+            return _difference(self.everything(), self.node(q.query))
         if isinstance(q, query.And):
             return self.conjunction(q.subqueries)
         if isinstance(q, query.Or) and not isinstance(q, query.DisjunctionMax):
             return self.disjunction(q)
         if isinstance(q, query.NumericRange):
-            return self.node(q._compile_query(self.searcher.reader()))
+            with self.lock:
+                compiled = q._compile_query(self.searcher.reader())
+            return self.node(compiled)
         if isinstance(q, query.ConstantScoreQuery):
             docs, _scores = self.node(q.child)
             return docs, np.full(len(docs), float(q.score))
@@ -130,8 +135,11 @@ class _Evaluator:
     def conjunction(self, subqueries: list[Any]) -> Scored:
         wanted = [s for s in subqueries if not isinstance(s, query.Not)]
         unwanted = [s.query for s in subqueries if isinstance(s, query.Not)]
-        if not wanted:
-            raise Unsupported("a conjunction of negations only")
+        if not wanted:  # NOT a NOT b: everything else, as Whoosh answers it (every document scores the same)
+            result = self.everything()
+            for s in unwanted:
+                result = _difference(result, self.node(s))
+            return result
         parts = sorted((self.node(s) for s in wanted), key=lambda p: len(p[0]))
         result = parts[0]
         for part in parts[1:]:
@@ -145,18 +153,18 @@ class _Evaluator:
         return result
 
     def disjunction(self, q: Any) -> Scored:
-        wanted = [s for s in q.subqueries if not isinstance(s, query.Not)]
-        if len(wanted) != len(q.subqueries) or getattr(q, "minmatch", 0) or getattr(q, "scale", None):
-            raise Unsupported("an OR with negations, a minimum match or a coordination scale")
-        return _union([self.node(s) for s in wanted])
+        if getattr(q, "minmatch", 0) or getattr(q, "scale", None):
+            raise Unsupported("an OR with a minimum match or a coordination scale")
+        return _union([self.node(s) for s in q.subqueries])
 
     def expanded(self, q: Any) -> Scored:
         """Prefixes, wildcards, fuzzy terms and term ranges: the OR of the indexed terms they cover, as
         Whoosh expands them when it matches. Each covered term adds its BM25F score; Whoosh's scores for
         these vary with how many terms a prefix covers, so the documents agree but their order may not."""
-        words = [w for w in q._btexts(self.searcher.reader()) if w]
+        with self.lock:
+            words = [w for w in islice(q._btexts(self.searcher.reader()), MAX_EXPANSION + 1) if w]
         if len(words) > MAX_EXPANSION:
-            raise Unsupported("too many terms")
+            raise Unsupported("too many terms")  # the grammar drops such clauses before they get here
         return _union([self.term(q.field(), w) for w in words])
 
     # -- one term -----------------------------------------------------------------------------------
@@ -167,35 +175,39 @@ class _Evaluator:
             raise Unsupported(f"no field {fieldname}")
         return bool(schema[fieldname].scorable)
 
-    def term(self, fieldname: str, text: Any, keep: dict[int, Any] | None = None) -> Scored:
+    def term(self, fieldname: str, text: Any, keep: dict[int, TermPostings] | None = None) -> Scored:
         """One term's documents and BM25F scores across the segments. With ``keep``, each segment's
-        posting ids and decompressed blocks are kept there (by segment), for a phrase's positions."""
+        postings are kept there (by segment), for a phrase's positions."""
+        remembered = self._terms.get((fieldname, text))
+        if remembered is not None and keep is None:
+            return remembered
         scorable = self._scorable(fieldname)
         scoring: tuple[float, float, float, float] | None = None
         docs_parts, score_parts = [], []
         for n, (sub, offset) in enumerate(self.leaves):
+            self.deadline.check()
             reader = sub.reader()
-            matcher = term_matcher(reader, fieldname, text)
-            if matcher is None:
+            postings = read_term(reader, fieldname, text, self.lock)
+            if postings is None:
                 continue
-            kept: list[tuple[bytes, int]] | None = [] if keep is not None else None
-            ids, weights = posting_arrays(matcher, kept)
             if keep is not None:
-                keep[n] = (ids, kept)
+                keep[n] = postings
+            ids, weights = postings.ids, postings.weights
             if scorable:
                 if scoring is None:  # the collection's statistics, once per term (each call sums every segment)
                     scoring = self._bm25_parameters(fieldname, text)
-                weights = _bm25(weights, field_lengths(reader, fieldname)[ids], *scoring)
+                weights = _bm25(weights, field_lengths(reader, fieldname, self.lock)[ids], *scoring)
             docs_parts.append(ids + offset)
             score_parts.append(weights)
-        if not docs_parts:
-            return _EMPTY
-        return np.concatenate(docs_parts), np.concatenate(score_parts)
+        found = (np.concatenate(docs_parts), np.concatenate(score_parts)) if docs_parts else _EMPTY
+        self._terms[(fieldname, text)] = found
+        return found
 
     def _bm25_parameters(self, fieldname: str, text: Any) -> tuple[float, float, float, float]:
         """Whoosh's BM25F statistics for a term: idf and average field length over the whole index, B, K1."""
-        return (self.searcher.idf(fieldname, text), self.searcher.avg_field_length(fieldname) or 1,
-                self.weighting._field_B.get(fieldname, self.weighting.B), self.weighting.K1)
+        with self.lock:
+            idf, average = self.searcher.idf(fieldname, text), self.searcher.avg_field_length(fieldname)
+        return idf, average or 1, self.weighting._field_B.get(fieldname, self.weighting.B), self.weighting.K1
 
     # -- phrases ------------------------------------------------------------------------------------
 
@@ -210,8 +222,9 @@ class _Evaluator:
         self._scorable(q.fieldname)
         if not self.searcher.schema[q.fieldname].format.supports("positions"):
             raise Unsupported("a phrase in a field without positions")
-        kept: list[dict[int, Any]] = [{} for _ in words]
-        parts = [self.term(q.fieldname, w, kept[i]) for i, w in enumerate(words)]
+        kept: dict[str, dict[int, TermPostings]] = {w: {} for w in words}  # a repeated word is read once
+        read = {w: self.term(q.fieldname, w, kept[w]) for w in kept}
+        parts = [read[w] for w in words]
         together = parts[0]
         for part in sorted(parts[1:], key=lambda p: len(p[0])):
             together = _intersection(together, part)
@@ -219,9 +232,13 @@ class _Evaluator:
             return _EMPTY
         # A phrase match is a start position p with word i at p + i: key each word's positions by
         # (document, position - i) and keep the keys every word shares.
+        positions: dict[str, np.ndarray] = {}
         keys = None
         for i, word in enumerate(words):
-            word_keys = self._position_keys(q.fieldname, word, together[0], kept[i]) - i
+            self.deadline.check()
+            if word not in positions:
+                positions[word] = self._position_keys(together[0], kept[word])
+            word_keys = positions[word] - i
             keys = word_keys if keys is None else np.intersect1d(keys, word_keys, assume_unique=True)
             if not len(keys):
                 return _EMPTY
@@ -230,21 +247,16 @@ class _Evaluator:
         index = np.searchsorted(together[0], found)
         return found, together[1][index]
 
-    def _position_keys(self, fieldname: str, word: str, candidates: np.ndarray, kept: dict[int, Any]) -> np.ndarray:
-        """``document << 32 | position`` for each position of ``word`` in the candidate documents."""
+    def _position_keys(self, candidates: np.ndarray, kept: dict[int, TermPostings]) -> np.ndarray:
+        """``document << 32 | position`` for each position of a word (its postings ``kept`` by segment) in
+        the candidate documents."""
         docs: list[np.ndarray] = []
         values: list[bytes] = []
         for n, (sub, offset) in enumerate(self.leaves):
-            reader = sub.reader()
-            local = candidates[(candidates >= offset) & (candidates < offset + reader.doc_count_all())] - offset
+            local = candidates[(candidates >= offset) & (candidates < offset + sub.reader().doc_count_all())] - offset
             if not len(local) or n not in kept:
                 continue
-            ids, blocks = kept[n]
-            if blocks:
-                found = values_of_blocks(blocks, ids, local)
-            else:
-                found = values_in(term_matcher(reader, fieldname, word), local)
-            for docnums, encoded in found:
+            for docnums, encoded in kept[n].values_for(local):
                 docs.append(docnums + offset)
                 values.extend(encoded)
         if not values:

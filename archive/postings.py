@@ -9,22 +9,29 @@ positions, unpickle only the blocks holding candidate documents, with a cheaper 
 ``codecs.encode``, and decode the position lists together with NumPy. Anything not shaped as expected goes
 through ``pickle.loads``: this is an accelerator, never a second format.
 
+A term is looked up under the generation's lock (Whoosh's files have one read position each); its whole
+posting list is then read with ``os.pread`` and split into blocks here, outside the lock.
+
 The block layout is that of ``whoosh.codec.whoosh3`` in whoosh-reloaded 2.7.5 (pinned in pyproject.toml);
 ``tests/test_evaluate.py`` compares the answers with Whoosh's own matchers, and the decoders with ``pickle``.
 """
 
 from __future__ import annotations
 
+import io
+import os
+import pickle
+import struct
 import weakref
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from itertools import accumulate
 from pickle import loads
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.matching import wrappers
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
 from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
@@ -34,76 +41,103 @@ _BYTE_LENGTH[0] = 1.0  # Whoosh's scorer reads a missing length as 1
 _LENGTHS: weakref.WeakKeyDictionary[Any, dict[str, np.ndarray]] = weakref.WeakKeyDictionary()
 _BATCH = 1024  # blocks parsed together: ~6 MB of decompressed pickles at most
 _FEW = 4  # fewer blocks than this: pickle.loads costs less than setting up the NumPy reading
+_INT = struct.Struct("!i")  # a block's length, as Whoosh's StructFile.read_int reads it
 
 # Pickle opcodes (protocol 2) that the blocks use.
 _PROTO, _MARK, _TUPLE, _BINPUT, _NONE = 0x80, ord("("), ord("t"), ord("q"), ord("N")
 _K, _M, _J, _G = ord("K"), ord("M"), ord("J"), ord("G")
 
 
-def leaf(matcher: Any) -> Any:
-    """The codec's own matcher. Deleted documents are left in (the facet tables' ``live`` mask drops them),
-    so Whoosh's deletion filter is unwrapped."""
-    while isinstance(matcher, wrappers.FilterMatcher):
-        matcher = matcher.child
-    return matcher
+@dataclass
+class TermPostings:
+    """One segment's postings of one term: document numbers (ascending), weights (frequencies), and where
+    their encoded values (positions) are, for phrases: decompressed blocks, or the values themselves."""
+
+    ids: np.ndarray
+    weights: np.ndarray
+    blocks: list[tuple[bytes, int]] = field(default_factory=list)
+    values: tuple[bytes, ...] = ()
+
+    def values_for(self, wanted: np.ndarray) -> Iterator[tuple[np.ndarray, list[bytes]]]:
+        """(document numbers, their encoded values) for the wanted documents (sorted) only."""
+        if not self.blocks:
+            hit = np.flatnonzero(np.isin(self.ids, wanted))
+            if len(hit) and self.values:
+                yield self.ids[hit], [self.values[i] for i in hit.tolist()]
+            return
+        yield from values_of_blocks(self.blocks, self.ids, wanted)
 
 
-def term_matcher(reader: Any, fieldname: str, text: Any) -> Any | None:
-    """One segment's matcher for a term, or None when the segment lacks it: a single term lookup, where
-    ``term in reader`` then ``reader.postings()`` make two (and wrap deletions we do not need filtered)."""
-    try:
-        return reader._terms.matcher(fieldname, reader._text_to_bytes(fieldname, text), reader.schema[fieldname].format)
-    except (TermNotFound, KeyError):
-        return None
+def read_term(reader: Any, fieldname: str, text: Any, lock: Any) -> TermPostings | None:
+    """One segment's postings of a term, or None when the segment lacks it.
+
+    The term is looked up under ``lock`` (Whoosh's terms file has a single read position, shared by every
+    thread); the posting list is then read with one ``os.pread`` — which moves no file position — and
+    decoded outside it, so a long list never holds up other requests. Deleted documents are left in (the
+    facet tables' ``live`` mask drops them)."""
+    with lock:
+        try:
+            terms = reader._terms
+            info = terms.term_info(fieldname, reader._text_to_bytes(fieldname, text))
+        except (TermNotFound, KeyError):
+            return None
+        if info.is_inlined():
+            ids, weights, values = info.inlined_postings()
+            return TermPostings(np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64),
+                                values=tuple(values))
+        offset, length = info.extent()
+        if isinstance(length, tuple):  # whoosh3's TermInfo.from_bytes leaves the length in its struct tuple
+            length = length[0]
+        postfile = terms._postfile
+        raw = None if postfile.is_real else postfile.get(offset, length)
+    if raw is None:
+        raw = os.pread(postfile.fileno(), length, offset)
+    blocks, counts = _split_blocks(raw)
+    ids, weights = arrays_of_blocks(blocks, counts)
+    return TermPostings(ids, weights, list(zip(blocks, counts, strict=True)))
 
 
-def _fast(m: Any) -> bool:
-    return isinstance(m, W3LeafMatcher) and not m._byteids
-
-
-def _block_bytes(m: W3LeafMatcher) -> bytes:
-    raw = m._postfile.get(m._dataoffset, m._nextoffset - m._dataoffset)
-    return zlib.decompress(raw) if m._compression else raw
-
-
-def posting_arrays(matcher: Any, keep: list[tuple[bytes, int]] | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Every document number of one segment's posting list, and the term's weight (frequency) in each.
-
-    With ``keep``, the decompressed blocks and their posting counts are appended to it, for
-    :func:`values_of_blocks` to read positions from without decompressing again (left empty when the
-    postings are not in blocks)."""
-    m = leaf(matcher)
-    if not _fast(m):
-        ids, weights = [], []
-        while m.is_active():
-            ids.append(m.id())
-            weights.append(m.weight())
-            m.next()
-        return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
-    id_parts, weight_parts = [], []
+def _split_blocks(raw: bytes) -> tuple[list[bytes], list[int]]:
+    """A whoosh3 posting list (magic, then blocks of: a signed length, negative for the last block, a
+    pickled info tuple, the block's data) as decompressed blocks and their posting counts."""
+    if raw[:4] != WHOOSH3_HEADER_MAGIC:
+        raise ValueError("not a whoosh3 posting list")
+    stream = io.BytesIO(raw)
+    unpickler_load = pickle.Unpickler(stream).load
     blocks: list[bytes] = []
     counts: list[int] = []
+    pos = 4
     while True:
-        blocks.append(_block_bytes(m))
-        counts.append(m._blocklength)
-        if len(blocks) == _BATCH or m._lastblock:
-            if len(blocks) < _FEW:
-                ids, weights = _unpickled(blocks)
-            else:
-                ids, weights = parse_blocks(blocks, np.asarray(counts, dtype=np.int64))
-            id_parts.append(ids)
-            weight_parts.append(weights)
-            if keep is not None:
-                keep.extend(zip(blocks, counts, strict=True))
-            blocks, counts = [], []
-        if m._lastblock:
-            break
-        m._goto(m._nextoffset)
+        (length,) = _INT.unpack_from(raw, pos)
+        stream.seek(pos + _INT_SIZE)
+        count, _maxid, _maxweight, compression, _minlength, _maxlength = unpickler_load()
+        data = raw[stream.tell():pos + _INT_SIZE + abs(length)]
+        blocks.append(zlib.decompress(data) if compression else data)
+        counts.append(count)
+        if length < 0:
+            return blocks, counts
+        pos += _INT_SIZE + length
+
+
+def arrays_of_blocks(blocks: list[bytes], counts: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The document numbers and weights of one term's consecutive decompressed posting blocks."""
+    if not blocks:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    id_parts, weight_parts = [], []
+    for start in range(0, len(blocks), _BATCH):
+        batch = blocks[start:start + _BATCH]
+        if len(batch) < _FEW:
+            ids, weights = _unpickled(batch)
+        else:
+            ids, weights = parse_blocks(batch, np.asarray(counts[start:start + _BATCH], dtype=np.int64))
+        id_parts.append(ids)
+        weight_parts.append(weights)
     return np.concatenate(id_parts), np.concatenate(weight_parts)
 
 
 def values_of_blocks(kept: list[tuple[bytes, int]], ids: np.ndarray, wanted: np.ndarray) -> Iterator[tuple[np.ndarray, list[bytes]]]:
-    """Like :func:`values_in`, from blocks :func:`posting_arrays` kept (``ids`` is what it returned)."""
+    """(document numbers, encoded values) of the wanted documents, from a term's decompressed blocks
+    (``ids`` is every document number they hold, in order)."""
     hit = np.flatnonzero(np.isin(ids, wanted))
     if not len(hit):
         return
@@ -244,37 +278,6 @@ def _int_at(buf: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray, np
     return item, width, ~(is_k | is_m | is_j) | (is_j & (b4 >= 128))
 
 
-def values_in(matcher: Any, wanted: np.ndarray) -> Iterator[tuple[np.ndarray, list[bytes]]]:
-    """(document numbers, their encoded values) of one segment's posting list, block by block, for the
-    wanted documents (sorted) only; blocks holding none of them are skipped without being decompressed."""
-    m = leaf(matcher)
-    if not _fast(m):
-        wanted_set = set(wanted.tolist())
-        while m.is_active():
-            if m.id() in wanted_set:
-                yield np.array([m.id()], dtype=np.int64), [m.value()]
-            m.next()
-        return
-    low = 0
-    while True:
-        high = m._maxid
-        first = np.searchsorted(wanted, low)
-        if first < len(wanted) and wanted[first] <= high:
-            data = _with_values(_block_bytes(m))
-            ids = np.cumsum(np.asarray(data[0], dtype=np.int64))
-            hit = np.flatnonzero(np.isin(ids, wanted[first:np.searchsorted(wanted, high, side="right")]))
-            if len(hit):
-                values = data[2]
-                if values and isinstance(values[0], tuple):
-                    yield ids[hit], [values[i][0] for i in hit.tolist()]
-                else:
-                    yield ids[hit], [values[i] for i in hit.tolist()]
-        if m._lastblock:
-            return
-        low = high + 1
-        m._goto(m._nextoffset)
-
-
 _ENCODE = b"c_codecs\nencode\n"
 _LATIN_1_ENCODE = b"c_codecs\nlatin_1_encode\n"
 
@@ -326,16 +329,17 @@ def _decode_slowly(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
     return counts, positions
 
 
-def field_lengths(reader: Any, fieldname: str) -> np.ndarray:
+def field_lengths(reader: Any, fieldname: str, lock: Any) -> np.ndarray:
     """Each document's length in ``fieldname`` for one segment, as Whoosh's scorer reads it; cached for as
-    long as the segment reader lives."""
+    long as the segment reader lives (read once, under ``lock``)."""
     cached = _LENGTHS.setdefault(reader, {})
     if fieldname not in cached:
-        count = reader.doc_count_all()
-        column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        codes = np.zeros(count, dtype=np.uint8)
-        if column is not None:
-            stored = min(column._count, count)
-            codes[:stored] = np.frombuffer(column._dbfile.get(column._basepos, stored), dtype=np.uint8)
+        with lock:
+            count = reader.doc_count_all()
+            column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            codes = np.zeros(count, dtype=np.uint8)
+            if column is not None:
+                stored = min(column._count, count)
+                codes[:stored] = np.frombuffer(column._dbfile.get(column._basepos, stored), dtype=np.uint8)
         cached[fieldname] = _BYTE_LENGTH[codes]
     return cached[fieldname]

@@ -1,187 +1,186 @@
-"""The query language: words ANDed, "phrases", OR / NOT / -word, parentheses, word*, field:value, dates.
+"""A query's tree (``archive/grammar.py``) compiled once into Whoosh query objects, with what the search needs
+besides: the words typed (for did-you-mean), the indexed forms to highlight, facet clauses to count as filters,
+and everything that was ignored, in words.
 
-Malformed input never raises: what cannot be used is dropped and named in ``ignored``, so the page can
-say "ignored: an unmatched quote".
+Words are analysed by the schema's own analyzers: a bare word looks in title and text (stemmed), a quoted
+phrase matches word for word in ``exact`` (title and text, unstemmed), a field word in its field. A query that
+had text but nothing left to search (``the``, ``[a TO z]``) matches nothing and says why — it never turns
+into "every release".
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from whoosh import qparser, query
+from whoosh import query
 
-from archive.schema import build_schema
+from archive.grammar import And, Dates, Node, Not, Or, Phrase, Word, day_bounds, parse_tree  # noqa: F401
+from archive.limits import MAX_EXPANSION, MAX_PHRASE_WORDS, MAX_QUERY_CHARS, MIN_PREFIX
+from archive.schema import FACET_FIELDS, build_schema
 
-MAX_QUERY = 1000
-FIELDS = ("title", "speaker", "issuer", "topic", "tag", "source", "wire", "text")
-_DATE = re.compile(r"\bdate:(\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?)(?:\.\.(\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?))?(?=\s|\)|$)")
-_EMPTY_FIELD = re.compile(r"\b(\w+):(?=\s|\)|$)")
-# Fields the index keeps for itself: typed by hand they reach Whoosh's number parsing and raise.
-_INTERNAL_FIELD = re.compile(r"(?<![\w-])(day|id|record|f_\w+):")
-_BOOL_EDGE = re.compile(r"^\s*(?:AND|OR|NOT)\b\s*|\s*\b(?:AND|OR|NOT)\s*$")
+LABEL_FIELDS = {"speaker", "issuer", "topic", "tag", "wire", "source"}
+Resolve = Callable[[str, str], "str | None"]  # (facet, value typed) → the facet's own spelling, or None
+Expand = Callable[[str, str], int]  # (field, prefix) → how many indexed words start with it (up to a cap)
 
 
 @dataclass
 class ParsedQuery:
-    whoosh: Any
-    text: str
+    text: str  # the query text read (cut to MAX_QUERY_CHARS)
+    whoosh: Any | None  # None: no text query (browse everything, or nothing to search: see ``nothing``)
     ignored: list[str] = field(default_factory=list)
     facet_filters: dict[str, list[str]] = field(default_factory=dict)
+    words: list[Word] = field(default_factory=list)  # words searched for (not negated), as typed
+    highlight: set[str] = field(default_factory=set)  # indexed forms (stems, exact words) to mark in passages
+    nothing: bool = False  # there was text, but not one searchable word in it: no hits
 
     @property
     def is_empty(self) -> bool:
-        return isinstance(self.whoosh, query.Every)
+        """No text query at all: every release (filtered by facets and dates) is a hit."""
+        return self.whoosh is None and not self.nothing
 
     def terms(self) -> set[str]:
-        """The indexed forms (stems) of the words the query looks for in the text, for highlighting."""
-        found: set[str] = set()
-        try:
-            for fieldname, text in self.whoosh.iter_all_terms():
-                if fieldname in ("text", "title", "exact") and isinstance(text, (str, bytes)):
-                    found.add(text.decode("utf-8") if isinstance(text, bytes) else text)
-        except Exception:
-            pass
-        return found
+        return self.highlight
 
 
-_PARSER: qparser.QueryParser | None = None
+@cache
+def _analyzers() -> dict[str, Any]:
+    return {name: f.analyzer for name, f in build_schema().items() if getattr(f, "analyzer", None) is not None}
 
 
-def _parser() -> qparser.QueryParser:
-    global _PARSER
-    if _PARSER is None:
-        schema = build_schema()
-        parser = qparser.MultifieldParser(["title", "text"], schema, group=qparser.AndGroup)
-        parser.add_plugin(qparser.PlusMinusPlugin())
-        parser.remove_plugin_class(qparser.BoostPlugin)
-        _PARSER = parser
-    return _PARSER
+def tokens(fieldname: str, text: str) -> list[str]:
+    """``text`` as the index holds it in ``fieldname``: lower-cased, stop words dropped, stemmed where the
+    field is stemmed."""
+    return [t.text for t in _analyzers()[fieldname](text)]
 
 
-def day_bounds(value: str) -> tuple[int, int] | None:
-    """``2024`` / ``2024-03`` / ``2024-03-15`` as the first and last day number it covers."""
-    parts = value.split("-")
-    try:
-        numbers = [int(p) for p in parts]
-    except ValueError:
-        return None
-    if not numbers or not 1000 <= numbers[0] <= 9999:
-        return None
-    if len(numbers) == 1:
-        return numbers[0] * 10000, numbers[0] * 10000 + 1299
-    if not 1 <= numbers[1] <= 12:
-        return None
-    base = numbers[0] * 10000 + numbers[1] * 100
-    if len(numbers) == 2:
-        return base, base + 99
-    if not 1 <= numbers[2] <= 31:
-        return None
-    return base + numbers[2], base + numbers[2]
+class _Compiler:
+    def __init__(self, ignored: list[str], expand: Expand | None) -> None:
+        self.ignored = ignored
+        self.expand = expand
+        self.dropped: list[str] = []  # words that analyse to nothing (stop words, single letters)
+        self.words: list[Word] = []
+        self.highlight: set[str] = set()
+
+    def node(self, node: Node, positive: bool = True) -> Any | None:
+        if isinstance(node, Word):
+            return self.word(node, positive)
+        if isinstance(node, Phrase):
+            return self.phrase(node, positive)
+        if isinstance(node, Dates):
+            return query.NumericRange("day", node.low, node.high)
+        if isinstance(node, Not):
+            child = self.node(node.child, not positive)
+            return query.Not(child) if child is not None else None
+        parts = [q for q in (self.node(c, positive) for c in node.children) if q is not None]
+        if not parts:
+            return None
+        if len(parts) == 1:
+            return parts[0]
+        return query.And(parts) if isinstance(node, And) else query.Or(parts)
+
+    def word(self, word: Word, positive: bool) -> Any | None:
+        if "*" in word.text:
+            self.ignored.append(f"{word.text}* (a * works only at the end of a word, after {MIN_PREFIX} letters or more)")
+            return None
+        if word.prefix:
+            return self.prefix(word, positive)
+        fields = [word.field] if word.field else ["title", "text"]
+        found = tokens(fields[-1], word.text)
+        if not found:
+            self.dropped.append(word.text)
+            return None
+        if positive:
+            self.words.append(word)
+            if fields[-1] in ("title", "text"):
+                self.highlight.update(found)
+        if fields[-1] in LABEL_FIELDS or len(found) == 1:
+            each = [self._all_of(f, found) for f in fields]
+        else:  # e-mail, covid-19: the pieces of one typed word, in order
+            each = [query.Phrase(f, found) for f in fields]
+        return each[0] if len(each) == 1 else query.Or(each)
+
+    def prefix(self, word: Word, positive: bool) -> Any | None:
+        stem = word.text.lower()
+        fields = [word.field] if word.field else ["title", "text"]
+        if len(stem) < MIN_PREFIX or not stem[0].isalnum():
+            self.ignored.append(f"{word.text}* (a * works only at the end of a word, after {MIN_PREFIX} letters or more)")
+            return None
+        if self.expand is not None and max(self.expand(f, stem) for f in fields) > MAX_EXPANSION:
+            self.ignored.append(f"{word.text}* (more than {MAX_EXPANSION} words start with “{stem}”; type more letters)")
+            return None
+        if positive:
+            self.highlight.add(stem)
+        each = [query.Prefix(f, stem) for f in fields]
+        return each[0] if len(each) == 1 else query.Or(each)
+
+    def phrase(self, phrase: Phrase, positive: bool) -> Any | None:
+        fieldname = phrase.field or "exact"
+        found = tokens(fieldname, phrase.text)
+        if len(found) > MAX_PHRASE_WORDS:
+            self.ignored.append(f"the words of “{phrase.text[:60]}” after the first {MAX_PHRASE_WORDS}")
+            found = found[:MAX_PHRASE_WORDS]
+        if not found:
+            self.dropped.append(f'"{phrase.text}"')
+            return None
+        if positive and fieldname in ("exact", "title", "text"):
+            self.highlight.update(found)
+        if fieldname in LABEL_FIELDS:  # short labels: all the words is as good as the phrase, and far cheaper
+            return self._all_of(fieldname, found)
+        return query.Term(fieldname, found[0]) if len(found) == 1 else query.Phrase(fieldname, found)
+
+    @staticmethod
+    def _all_of(fieldname: str, found: list[str]) -> Any:
+        terms = [query.Term(fieldname, t) for t in dict.fromkeys(found)]
+        return terms[0] if len(terms) == 1 else query.And(terms)
 
 
-# A quoted phrase with no field in front: matched word for word (no stemming) in title and text.
-_EXACT_PHRASE = re.compile(r'(^|[\s(+-])"([^"]+)"')
-_FIELD_VALUE = re.compile(r'(?<![\w-])(speaker|topic|issuer|tag|wire):(?:"([^"]+)"|([^\s()"]+))')
-_NOT_CONJUNCTIVE = re.compile(r'\b(?:OR|NOT)\b|(?:^|\s)-\S|[()]')
-
-
-def split_facet_clauses(text: str, resolve: Any) -> tuple[str, dict[str, list[str]]]:
-    """Take ``topic:"crime, law and justice"`` out of a query whose clauses are all ANDed when it names a
-    facet value exactly: it then filters like a facet click (NumPy over the facet tables) instead of making
-    Whoosh match and score tens of thousands of label fields. ``resolve(field, value)`` returns the facet's
-    own spelling of the value, or None."""
-    if not resolve or _NOT_CONJUNCTIVE.search(_FIELD_VALUE.sub(" ", text)):
-        return text, {}
+def _facet_clauses(root: Node | None, resolve: Resolve | None) -> tuple[Node | None, dict[str, list[str]]]:
+    """Take ``topic:"crime, law and justice"`` out of a query whose clauses are all ANDed when it names a facet
+    value exactly: it then filters like a facet click (NumPy over the facet tables) instead of making Whoosh
+    match and score tens of thousands of label fields."""
+    if root is None or resolve is None or isinstance(root, (Or, Not)):
+        return root, {}
+    clauses = root.children if isinstance(root, And) else [root]
     filters: dict[str, list[str]] = {}
-
-    def take(m: re.Match[str]) -> str:
-        value = resolve(m.group(1), m.group(2) or m.group(3))
-        if value is None:
-            return m.group(0)
-        filters.setdefault(m.group(1), []).append(value)
-        return " "
-
-    rest = _FIELD_VALUE.sub(take, text)
-    if any(len(values) > 1 for values in filters.values()):
-        return text, {}  # two values of one field ANDed: leave that to the full-text match
-    return rest.strip(), filters
-
-
-def parse_query(text: str, resolve: Any = None) -> ParsedQuery:
-    ignored: list[str] = []
-    raw = text or ""
-    if len(raw) > MAX_QUERY:
-        raw = raw[:MAX_QUERY]
-        ignored.append(f"everything after the first {MAX_QUERY} characters")
-    raw = raw.replace("\x00", " ")
-    for m in list(_INTERNAL_FIELD.finditer(raw)):
-        ignored.append(f"{m.group(1)}: (not a field to search; try {', '.join(FIELDS[:4])}, date)")
-    raw = _INTERNAL_FIELD.sub(" ", raw)
-    raw, facet_filters = split_facet_clauses(raw, resolve) if resolve else (raw, {})
-    raw = _EXACT_PHRASE.sub(lambda m: f'{m.group(1)}exact:"{m.group(2)}"', raw) if raw.count('"') % 2 == 0 else raw
-
-    def date_sub(m: re.Match[str]) -> str:
-        start, end = day_bounds(m.group(1)), day_bounds(m.group(2) or m.group(1))
-        if start is None or end is None:
-            ignored.append(m.group(0))
-            return " "
-        return f" day:[{start[0]} TO {end[1]}] "
-
-    raw = _DATE.sub(date_sub, raw)
-    if raw.count('"') % 2:
-        i = raw.rfind('"')
-        raw = raw[:i] + " " + raw[i + 1:]
-        ignored.append("an unmatched quote")
-    depth, kept = 0, []
-    for ch in raw:
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            if depth == 0:
-                ignored.append("an unmatched parenthesis")
+    rest: list[Node] = []
+    for clause in clauses:
+        if isinstance(clause, (Word, Phrase)) and clause.field in FACET_FIELDS and not getattr(clause, "prefix", False):
+            value = resolve(clause.field, clause.text)
+            if value is not None:
+                filters.setdefault(clause.field, []).append(value)
                 continue
-            depth -= 1
-        kept.append(ch)
-    raw = "".join(kept)
-    if depth:
-        raw += ")" * depth
-    for m in list(_EMPTY_FIELD.finditer(raw)):
-        ignored.append(f"{m.group(0)} with nothing after it")
-    raw = _EMPTY_FIELD.sub(" ", raw)
-    while _BOOL_EDGE.search(raw):
-        ignored.append(f"a lone {_BOOL_EDGE.search(raw).group(0).strip()}")  # type: ignore[union-attr]
-        raw = _BOOL_EDGE.sub(" ", raw, count=1)
-    raw = raw.strip()
-    if not raw:
-        return ParsedQuery(query.Every(), "", ignored, facet_filters)
-    try:
-        parsed = _parser().parse(raw)
-    except Exception:  # Whoosh's parser has corners that raise; the user still gets a search
-        words = [w for w in re.findall(r"\w+", raw) if w not in ("AND", "OR", "NOT")]
-        ignored.append("the query's syntax (searched for its words instead)")
-        try:
-            parsed = _parser().parse(" ".join(words)) if words else query.Every()
-        except Exception:
-            parsed = query.Every()
-    if parsed is query.NullQuery or isinstance(parsed, type(query.NullQuery)):
-        return ParsedQuery(query.Every(), raw, ignored, facet_filters)
-    return ParsedQuery(_label_phrases_as_terms(parsed), raw, ignored, facet_filters)
+        rest.append(clause)
+    if any(len(values) > 1 for values in filters.values()):
+        return root, {}  # two values of one field ANDed: leave that to the full-text match
+    new_root = rest[0] if len(rest) == 1 else And(rest) if rest else None
+    return new_root, filters
 
 
-_LABEL_FIELDS = {"topic", "issuer", "tag", "wire", "speaker"}
-
-
-def _label_phrases_as_terms(q: Any) -> Any:
-    """``topic:"crime, law and justice"``: in the short label fields a phrase is as good as all its words,
-    and Whoosh's position matching over tens of thousands of releases costs seconds."""
-    if isinstance(q, query.Phrase) and q.fieldname in _LABEL_FIELDS:
-        return query.And([query.Term(q.fieldname, w) for w in q.words])
-    if isinstance(q, query.compound.BinaryQuery):
-        return q.__class__(_label_phrases_as_terms(q.a), _label_phrases_as_terms(q.b))
-    if isinstance(q, query.compound.CompoundQuery):
-        return q.__class__([_label_phrases_as_terms(sub) for sub in q.subqueries], boost=q.boost)
-    if isinstance(q, query.Not):
-        return query.Not(_label_phrases_as_terms(q.query))
-    return q
+def parse_query(text: str, resolve: Resolve | None = None, expand: Expand | None = None) -> ParsedQuery:
+    """Parse and compile ``text``. ``resolve`` finds facet values named exactly (to filter by them);
+    ``expand`` counts the words a ``word*`` stands for in the index (to refuse one that stands for too many)."""
+    raw = (text or "").replace("\x00", " ")
+    ignored: list[str] = []
+    if len(raw) > MAX_QUERY_CHARS:
+        raw = raw[:MAX_QUERY_CHARS]
+        ignored.append(f"everything after the first {MAX_QUERY_CHARS} characters")
+    if not raw.strip():
+        return ParsedQuery(raw, None, ignored)
+    tree = parse_tree(raw)
+    ignored += tree.ignored
+    root, filters = _facet_clauses(tree.root, resolve)
+    compiler = _Compiler(ignored, expand)
+    compiled = compiler.node(root) if root is not None else None
+    parsed = ParsedQuery(raw, compiled, ignored, filters, compiler.words, compiler.highlight)
+    if compiled is None and not filters:
+        parsed.nothing = True
+        if compiler.dropped:
+            shown = ", ".join(f"“{w}”" for w in dict.fromkeys(compiler.dropped[:5]))
+            ignored.append(f"{shown}: too common or too short to search for (put words in quotes to find them "
+                           "exactly); nothing was searched")
+        else:
+            ignored.append("nothing was searched: the query has no words to look for")
+    return parsed

@@ -39,9 +39,13 @@ class AnalysedText(fields.TEXT):
         return super().index(value, **kwargs)
 
 
+# Whoosh's word pattern, after names it would cut apart: AT&T, R&D, S&P, C++, C#, 401(k), 501(c)(3).
+TOKEN_PATTERN = r"\w+(?:[&+]\w+)+|\w+(?:\(\w{1,3}\))+|\w+\+\+|\w+#(?!\w)|\w+(?:\.?\w+)*"
+
+
 def build_schema() -> fields.Schema:
-    stem = StemmingAnalyzer()
-    plain = StandardAnalyzer(stoplist=None)
+    stem = StemmingAnalyzer(expression=TOKEN_PATTERN)
+    plain = StandardAnalyzer(expression=TOKEN_PATTERN, stoplist=None)
     keyword = dict(commas=True, lowercase=False, scorable=False, stored=False)
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),

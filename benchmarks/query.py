@@ -23,15 +23,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from archive import search as search_module
+from archive.matching import clear_cache
 from archive.search import SearchRequest, search
-from archive.store import IndexHome, IndexReader
+from archive.store import IndexHome, IndexReader, Snapshot
 
 STOP = {"about", "after", "their", "which", "would", "there", "these", "other", "under", "states", "announces",
         "announced", "united", "through", "against", "million"}
 
 
-def draw_queries(reader: IndexReader, n: int, rng: random.Random) -> list[str]:
+def draw_queries(reader: Snapshot, n: int, rng: random.Random) -> list[str]:
     releases = list(_sample_releases(reader, 400, rng))
     words: list[list[str]] = []
     for r in releases:
@@ -61,14 +61,15 @@ def draw_queries(reader: IndexReader, n: int, rng: random.Random) -> list[str]:
     return queries
 
 
-def _sample_releases(reader: IndexReader, n: int, rng: random.Random):
+def _sample_releases(reader: Snapshot, n: int, rng: random.Random):
     live = [int(d) for d in reader.tables.live.nonzero()[0]]
     for docnum in rng.sample(live, min(n, len(live))):
         yield reader.release_at(docnum)
 
 
-def timed(reader: IndexReader, queries: list[str]) -> list[float]:
-    return timed_calls(lambda q: search(reader, SearchRequest(q=q, facet_limit=10, page_size=20)), queries)
+def timed(reader: Snapshot, queries: list[str], engine: str = "numpy") -> list[float]:
+    return timed_calls(lambda q: search(reader, SearchRequest(q=q, facet_limit=10, page_size=20), seconds=None,
+                                        engine=engine), queries)
 
 
 def timed_calls(run: Callable[[str], object], queries: list[str]) -> list[float]:
@@ -87,24 +88,24 @@ def summary(times: list[float]) -> dict[str, float]:
             "max_ms": round(ordered[-1], 2)}
 
 
-def check_counts(reader: IndexReader, queries: list[str], n: int, rng: random.Random) -> tuple[int, list[str]]:
+def check_counts(reader: Snapshot, queries: list[str], n: int, rng: random.Random) -> tuple[int, list[str]]:
     checked, wrong = 0, []
     while checked < n:
         q = rng.choice(queries)
-        result = search(reader, SearchRequest(q=q, facet_limit=10, passages=False))
+        result = search(reader, SearchRequest(q=q, facet_limit=10, passages=False), seconds=None)
         facets = [f for f in result.facets if f.values]
         if not facets:
             continue
         facet = rng.choice(facets)
         value = rng.choice(facet.values)
-        narrowed = search(reader, SearchRequest(q=q, filters={facet.name: [value.value]}, passages=False))
+        narrowed = search(reader, SearchRequest(q=q, filters={facet.name: [value.value]}, passages=False), seconds=None)
         checked += 1
         if narrowed.total != value.count:
             wrong.append(f"{q!r} {facet.name}={value.value!r}: facet says {value.count}, filter finds {narrowed.total}")
     return checked, wrong
 
 
-def baselines(reader: IndexReader, queries: list[str]) -> dict[str, dict]:
+def baselines(reader: Snapshot, queries: list[str]) -> dict[str, dict]:
     """The same queries through tantivy and SQLite FTS5 (built here from the same releases): cold, then warm."""
     from benchmarks.query_baselines import Fts5, Tantivy
 
@@ -118,34 +119,35 @@ def baselines(reader: IndexReader, queries: list[str]) -> dict[str, dict]:
     return out
 
 
-def matchers_side_by_side(reader: IndexReader, queries: list[str]) -> dict[str, dict]:
+def matchers_side_by_side(reader: Snapshot, queries: list[str]) -> dict[str, dict]:
     """Each query through ``search()`` twice in a row, nothing remembered between: once matched and scored
     by the NumPy evaluator (``archive/evaluate.py``), once by Whoosh's own matchers — the same run, the
     same moment, so the ratio holds on a noisy machine."""
     numpy_ms, whoosh_ms = [], []
     for q in queries:
-        for use, times in ((True, numpy_ms), (False, whoosh_ms)):
-            search_module.EVALUATOR = use
-            search_module.clear_cache()
-            times += timed(reader, [q])
-    search_module.EVALUATOR = True
+        for engine, times in (("numpy", numpy_ms), ("whoosh", whoosh_ms)):
+            clear_cache()
+            times += timed(reader, [q], engine)
     out = {"numpy": summary(numpy_ms), "whoosh_matchers": summary(whoosh_ms)}
     out["ratio_p95_whoosh_matchers_to_numpy"] = round(out["whoosh_matchers"]["p95_ms"] / out["numpy"]["p95_ms"], 1)
     out["ratio_median_whoosh_matchers_to_numpy"] = round(out["whoosh_matchers"]["median_ms"] / out["numpy"]["median_ms"], 1)
     return out
 
 
-def measure(home: IndexHome, n_queries: int, n_checks: int, seed: int) -> tuple[IndexReader, list[str], dict, list[str]]:
+def measure(home: IndexHome, n_queries: int, n_checks: int, seed: int) -> tuple[Snapshot, list[str], dict, list[str]]:
     """Open the index (timed), draw queries, time them cold (a freshly opened reader) and warm (median of 3
-    passes), then against Whoosh's own matchers, and check facet counts. Returns the reader, still open, the
-    queries, the figures and the mismatches."""
+    passes), then against Whoosh's own matchers, and check facet counts. Returns a snapshot of the index,
+    still open, the queries, the figures and the mismatches."""
     rng = random.Random(seed)
     opened = time.perf_counter()
-    reader = IndexReader(home)
+    index_reader = IndexReader(home)
     open_ms = (time.perf_counter() - opened) * 1000
-    queries = draw_queries(reader, n_queries, rng)
-    reader.close()
-    reader = IndexReader(home)
+    with index_reader.snapshot() as snap:
+        queries = draw_queries(snap, n_queries, rng)
+    index_reader.close()
+    index_reader = IndexReader(home)
+    reader = index_reader.snapshot()
+    index_reader.close()
     cold = timed(reader, queries)
     warm = [statistics.median(t) for t in zip(*(timed(reader, queries) for _ in range(3)), strict=True)]
     side_by_side = matchers_side_by_side(reader, queries)

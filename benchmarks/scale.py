@@ -30,8 +30,9 @@ class Shape:
     """What real releases look like, as distributions to sample from."""
 
     def __init__(self, reader: IndexReader, sample: int, rng: random.Random) -> None:
-        live = [int(d) for d in reader.tables.live.nonzero()[0]]
-        releases = [reader.release_at(d) for d in rng.sample(live, min(sample, len(live)))]
+        with reader.snapshot() as snap:
+            live = [int(d) for d in snap.tables.live.nonzero()[0]]
+            releases = [snap.release_at(d) for d in rng.sample(live, min(sample, len(live)))]
         words: Counter[str] = Counter()
         for r in releases:
             words.update(re.findall(r"[A-Za-z']+|[0-9]+", " ".join(r.paragraphs)))

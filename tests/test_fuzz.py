@@ -10,9 +10,10 @@ import time
 from urllib.parse import urlencode
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from archive.query import parse_query
 from archive.search import SearchRequest, search
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))
@@ -33,13 +34,29 @@ def client(demo_home):
     return create_app({"INDEX_PATH": str(demo_home.path)}).test_client()
 
 
+@pytest.fixture(scope="module")
+def everything(demo) -> int:
+    return search(demo, SearchRequest()).total
+
+
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(q=query_text)
-def test_any_query_text_searches_without_error_in_bounded_time(demo, q):
+def test_any_query_text_searches_without_error_in_bounded_time(demo, everything, q):
+    """Whatever is typed: an answer in bounded time whose page agrees with its total, that says why when it
+    finds nothing searchable, and whose complement (NOT) holds every other release."""
     started = time.perf_counter()
-    result = search(demo, SearchRequest(q=q))
+    result = search(demo, SearchRequest(q=q, page_size=100))
     assert time.perf_counter() - started < 5
-    assert result.total >= 0
+    ids = [h.id for h in result.hits]
+    assert len(ids) == len(set(ids)) == min(result.total, 100) and result.total <= everything
+    parsed = parse_query(q)
+    if parsed.nothing:
+        event("nothing searchable")
+        assert result.total == 0 and result.ignored, "no hits, and the page says why"
+    elif parsed.whoosh is not None and not parsed.ignored and not parsed.facet_filters:
+        event("complement checked")
+        negated = search(demo, SearchRequest(q=f"NOT ({q})", page_size=1))
+        assert result.total + negated.total == everything, f"{q!r} and NOT ({q!r}) split the archive"
     for hit in result.hits:
         for passage in hit.passages:
             assert "<x-injected" not in passage and "<script" not in passage

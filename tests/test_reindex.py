@@ -198,13 +198,13 @@ def test_two_files_claiming_one_canonical_url_both_stay_searchable(tmp_path: Pat
 
 
 def test_an_index_cut_into_many_segments_answers_like_one_segment(tmp_path: Path, monkeypatch):
-    from archive import store
+    from archive import writer
     from archive.search import SearchRequest, search
 
     whole = IndexHome(tmp_path / "whole")
     run_index([CORPUS], whole, jobs=1)
-    monkeypatch.setattr(store, "SEGMENT_MB", 0.05)
-    monkeypatch.setattr(store, "SMALL_SEGMENT_DOCS", 0)
+    monkeypatch.setattr(writer, "SEGMENT_MB", 0.05)
+    monkeypatch.setattr(writer, "SMALL_SEGMENT_DOCS", 0)
     cut = IndexHome(tmp_path / "cut")
     run_index([CORPUS], cut, jobs=1)
     assert len(segments(cut)) > 3

@@ -70,9 +70,11 @@ def test_date_range_query_and_from_to(demo, demo_records):
     ("water)", "an unmatched parenthesis"),
     ("AND water", "a lone AND"),
     ("speaker: water", "speaker: with nothing after it"),
-    ("date:2024-13 water", "date:2024-13"),
-    ('water OR day:"1 2"', "day: (not a field to search; try title, speaker, issuer, topic, date)"),
-    ("water OR f_topic:x", "f_topic: (not a field to search; try title, speaker, issuer, topic, date)"),
+    ("date:2024-13 water", "date:2024-13 (not a date; use 2024, 2024-03, 2024-03-15 or 2024-01-01..2024-03-31)"),
+    ('water OR day:"1 2"', 'day: (not a field; searched "1 2" as words; fields are title, speaker, issuer, topic, '
+                           'tag, source, wire and date)'),
+    ("water OR f_topic:x", "f_topic: (not a field; searched x as words; fields are title, speaker, issuer, topic, "
+                           "tag, source, wire and date)"),
 ])
 def test_malformed_queries_fall_back_and_say_what_was_ignored(demo, query, ignored):
     result = search(demo, SearchRequest(q=query))
@@ -154,8 +156,13 @@ def test_did_you_mean_offers_a_spelling_that_finds_more(demo):
 
 
 def test_matching_releases_streams_all_hits_in_order(demo, demo_records):
-    got = [r.id for r in matching_releases(demo, SearchRequest(sort="oldest"))]
-    assert len(got) == len(demo_records)
+    got = [(r.date, r.id) for r in matching_releases(demo, SearchRequest(sort="oldest"))]
+    assert len(got) == len({i for _d, i in got}) == len(demo_records)
+    assert [d for d, _i in got] == sorted(r["date"] for r in demo_records)
+    newest = [r.id for r in matching_releases(demo, SearchRequest(sort="newest"))]
+    assert newest == [h.id for h in search(demo, SearchRequest(sort="newest", page_size=100)).hits]
+    ranked = [r.id for r in matching_releases(demo, SearchRequest(q="water OR school"))]
+    assert ranked == [h.id for h in search(demo, SearchRequest(q="water OR school", page_size=100)).hits]
 
 
 def test_release_text_is_escaped_in_passages(tmp_path: Path):
@@ -264,12 +271,12 @@ def test_related_releases_share_speakers_or_labels(demo, demo_records):
 
 def test_remembered_matches_stay_within_their_memory_budget(demo, monkeypatch):
     """At a million releases one common word's matches take megabytes: the cache is bounded by size too."""
-    from archive import search as search_module
+    from archive import matching
 
-    search_module.clear_cache()
-    monkeypatch.setattr(search_module, "_MATCH_CACHE_BYTES", 100)
+    matching.clear_cache()
+    monkeypatch.setattr(matching, "_CACHE_BYTES", 100)
     for q in ["drought", "robotics", "budget", "ferries", "wetland"]:
         assert search(demo, SearchRequest(q=q)).total
-    assert search_module._cache_bytes() <= 100 or len(search_module._MATCH_CACHE) == 1
-    assert len(search_module._MATCH_CACHE) < 10
-    search_module.clear_cache()
+    assert matching.cache_bytes() <= 100 or matching.cache_len() == 1
+    assert matching.cache_len() < 10
+    matching.clear_cache()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -59,6 +60,11 @@ def test_api_search_returns_the_same_result_as_the_page(live_server, demo_record
     assert status == 200 and headers["Content-Type"] == "application/json"
     assert {h["id"] for h in data["hits"]} == expected
     assert data["total"] == len(expected)
+    status, _, page = get(f"{live_server}/?q=water&topic=environment")
+    assert status == 200
+    linked = re.findall(r'href="/releases/([a-z0-9-]+)"', page.split('class="hits"', 1)[1].split("</ol>", 1)[0])
+    assert list(dict.fromkeys(linked)) == [h["id"] for h in data["hits"]], "the page lists the API's hits, in order"
+    assert f'{data["total"]} release' in page
 
 
 def test_api_release_and_404_as_json(live_server, demo_records):

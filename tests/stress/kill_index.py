@@ -42,7 +42,7 @@ _VERSION = re.compile(r"churn version (\d+)")
 
 def snapshot(home: IndexHome) -> tuple[set[str], set[int]]:
     """Every id the published index holds, checked one by one, and the churn versions it shows."""
-    reader = IndexReader(home)
+    reader = IndexReader(home).snapshot()
     try:
         manifest = reader.manifest
         ids = [rid for entry in manifest["sources"].values() for rid in entry.get("ids", {})]

@@ -7,10 +7,11 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, jsonify, redirect, render_template, request
 from werkzeug.exceptions import HTTPException, SecurityError
 
+from archive.limits import SearchTimeout
 from archive.store import NoIndex
 from web.params import BadParameter
 from web.views import api, citations, feeds, pages
-from web.views.common import external_url, public_url
+from web.views.common import close_view, external_url, public_url
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -25,6 +26,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(citations.bp)
     app.jinja_env.globals["facet_labels"] = pages.FACET_LABELS
     app.jinja_env.globals["external_url"] = external_url
+    app.teardown_request(close_view)  # each request reads one snapshot of the index, closed when it ends
 
     @app.after_request
     def security_headers(response: Response) -> Response:
@@ -62,6 +64,11 @@ def register(app: Flask) -> None:
     @app.errorhandler(NoIndex)
     def no_index(exc: NoIndex):  # type: ignore[no-untyped-def]
         return error(503, "No index yet", "The archive has not been indexed yet. Run `archive index` and reload.")
+
+    @app.errorhandler(SearchTimeout)
+    def search_timeout(exc: SearchTimeout):  # type: ignore[no-untyped-def]
+        response, status = error(503, "Search took too long", str(exc))
+        return response, status, {"Retry-After": str(exc.retry_after)}
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]

@@ -8,14 +8,14 @@ from archive.search import search
 from archive.urls import safe_url
 from web.openapi import openapi_document
 from web.params import request_from_args
-from web.views.common import reader, release_or_redirect, release_url
+from web.views.common import release_or_redirect, release_url, view
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 @bp.get("/search")
 def api_search() -> Response:
-    data = search(reader(), request_from_args(request.args)).to_dict()
+    data = search(view(), request_from_args(request.args)).to_dict()
     for hit in data["hits"]:
         hit["url"] = safe_url(hit["url"])
     return jsonify(data)

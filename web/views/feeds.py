@@ -7,6 +7,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import UTC, datetime
 
 from flask import Blueprint, Response, render_template, request, stream_with_context
@@ -14,7 +15,7 @@ from flask import Blueprint, Response, render_template, request, stream_with_con
 from archive.search import matching_releases
 from archive.urls import safe_url
 from web.params import describe, request_from_args, to_query
-from web.views.common import external_url, public_url, reader
+from web.views.common import external_url, public_url, reader, view
 
 bp = Blueprint("feeds", __name__)
 FEED_SIZE = 50
@@ -42,7 +43,7 @@ def spreadsheet_safe(cell: str) -> str:
 def atom() -> Response:
     req = request_from_args(request.args)
     req.sort = "newest"
-    releases = list(matching_releases(reader(), req, limit=FEED_SIZE))
+    releases = list(matching_releases(view(), req, limit=FEED_SIZE))
     updated = max((r.date for r in releases if r.date), default="") or datetime.now(UTC).date().isoformat()
     body = render_template(
         "feed.xml", releases=releases, title=f"Press Archive: {describe(req)}",
@@ -78,17 +79,21 @@ def _row(release, permalink: str) -> dict[str, str]:  # type: ignore[no-untyped-
 def export_csv() -> Response:
     req = request_from_args(request.args)
     base = external_url("pages.search_page").rstrip("/")
+    # Matched before the response starts (over budget: a 503), on a snapshot of its own that the stream
+    # holds to its end (the request's own view is closed as soon as this function returns).
+    releases = matching_releases(reader(), req)
 
     def rows() -> Iterator[str]:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS)
         writer.writeheader()
-        for release in matching_releases(reader(), req):
-            writer.writerow(_row(release, f"{base}/releases/{release.id}"))
-            if buffer.tell() > 65536:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
+        with closing(releases):
+            for release in releases:
+                writer.writerow(_row(release, f"{base}/releases/{release.id}"))
+                if buffer.tell() > 65536:
+                    yield buffer.getvalue()
+                    buffer.seek(0)
+                    buffer.truncate()
         yield buffer.getvalue()
 
     return Response(stream_with_context(rows()), mimetype="text/csv",
@@ -99,13 +104,15 @@ def export_csv() -> Response:
 def export_jsonl() -> Response:
     req = request_from_args(request.args)
     base = external_url("pages.search_page").rstrip("/")
+    releases = matching_releases(reader(), req)  # as for CSV: matched now, its own snapshot to the end
 
     def lines() -> Iterator[str]:
-        for release in matching_releases(reader(), req):
-            data = release.to_dict()
-            data["url"] = safe_url(release.url)
-            data["permalink"] = f"{base}/releases/{release.id}"
-            yield json.dumps(data, ensure_ascii=False) + "\n"
+        with closing(releases):
+            for release in releases:
+                data = release.to_dict()
+                data["url"] = safe_url(release.url)
+                data["permalink"] = f"{base}/releases/{release.id}"
+                yield json.dumps(data, ensure_ascii=False) + "\n"
 
     return Response(stream_with_context(lines()), mimetype="application/x-ndjson",
                     headers={"Content-Disposition": 'attachment; filename="press-archive.jsonl"'})

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from archive.search import related, search
 from archive.store import outdated
 from web.params import MAX_VALUE, describe, request_from_args, to_query
-from web.views.common import reader, release_or_redirect
+from web.views.common import release_or_redirect, view
 
 bp = Blueprint("pages", __name__)
 
@@ -51,7 +51,7 @@ def search_page() -> Response | str:
     if tidy is not None:
         return redirect(tidy)  # type: ignore[return-value]
     req = request_from_args(request.args)
-    result = search(reader(), req)
+    result = search(view(), req)
     chips = [(name, value) for name, values in req.filters.items() for value in values]
     date_chip = None
     if req.date_from or req.date_to:
@@ -62,7 +62,7 @@ def search_page() -> Response | str:
         page_link=lambda n: "?" + to_query(req, page=n if n > 1 else None),
         sort_link=lambda s: "?" + to_query(req, sort=s if s != "relevance" else None, page=None),
         query_string=query_string, description=describe(req),
-        indexed_at=reader().manifest.get("indexed_at"), outdated=outdated(reader().manifest),
+        indexed_at=view().manifest.get("indexed_at"), outdated=outdated(view().manifest),
     )
     return _with_json_twin(html, url_for("api.api_search") + "?" + to_query(req))
 
@@ -86,4 +86,4 @@ def release(release_id: str) -> Response | str:
 
 
 def _related(release):  # type: ignore[no-untyped-def]
-    return related(reader(), release.id)
+    return related(view(), release.id)

@@ -1,0 +1,50 @@
+"""Every cost a visitor controls has a cap here, answered with a message that names it (docs list them).
+
+A search runs against a :class:`Deadline`: what has not finished within ``SEARCH_SECONDS`` raises
+:class:`SearchTimeout`, which the web answers with 503 and ``Retry-After`` and the CLI as an error. Partial
+answers are not returned: a half-evaluated AND or OR would count and rank the wrong releases.
+"""
+
+from __future__ import annotations
+
+import time
+
+from archive.home import ArchiveError
+
+MAX_QUERY_CHARS = 1000  # characters of query text read; the rest is ignored with a notice
+MAX_QUERY_TERMS = 32  # words, phrases and field clauses in one query
+MAX_PHRASE_WORDS = 12  # words in one quoted phrase
+MIN_PREFIX = 2  # letters before a trailing * (a* alone would expand to thousands of words)
+MAX_EXPANSION = 500  # indexed words one word* may stand for; past it the clause is dropped with a notice
+MAX_SPELL_WORDS = 8  # words of one query sent to the spelling corrector
+MAX_SPELL_LENGTH = 30  # longer words are not spell-checked
+MAX_SPELL_TRIES = 6  # respelt queries counted to choose between equally close spellings
+SEARCH_SECONDS = 2.0  # matching budget of one web search; the CLI allows more
+CLI_SEARCH_SECONDS = 60.0
+RETRY_AFTER_SECONDS = 5  # what a 503 for a search over budget tells the client
+
+
+class SearchTimeout(ArchiveError):
+    """A search that did not finish within its time budget."""
+
+    retry_after = RETRY_AFTER_SECONDS
+
+
+class Deadline:
+    """A point in time a search must finish by; ``check()`` raises :class:`SearchTimeout` past it."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds if seconds is not None else None
+
+    def check(self) -> None:
+        if self.at is not None and time.monotonic() > self.at:
+            raise SearchTimeout(f"this search needed more than {self.seconds:g} s; try fewer or more specific words")
+
+
+NO_DEADLINE = Deadline(None)
+
+
+def caps() -> dict[str, float]:
+    """The caps by name, for docs and the API."""
+    return {name: value for name, value in globals().items() if name.isupper() and isinstance(value, (int, float))}
