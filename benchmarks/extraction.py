@@ -108,6 +108,10 @@ def main() -> int:
     parser.add_argument("--extra", type=Path, nargs=2, metavar=("LABELS", "CORPUS"),
                         help="Also score a label file of your own (same format) whose docs are paths under CORPUS, "
                              "e.g. held-out labels of ../shared/corpus wide-unlabelled releases.")
+    parser.add_argument("--full", type=Path, nargs=2, metavar=("INDEX", "CORPUS"),
+                        help="Also print the audit's figures for a full-corpus index (per source: speaker values that "
+                             "are not people, mentions split off a person's value, releases with no issuer) and how "
+                             "often DOJ and Congress titles and dates match the sources' own metadata.")
     parser.add_argument("--cost", type=Path, metavar="CORPUS",
                         help="Also time parsing against extraction per release on 200 random files of each source "
                              "folder under CORPUS (the unpacked corpus, e.g. .corpus-cache).")
@@ -135,9 +139,53 @@ def main() -> int:
         for folder in sorted(p for p in args.cost.iterdir() if p.is_dir()):
             parse_ms, extract_ms = cost(folder)
             print(f"{folder.name:<20}{parse_ms:>12.2f}{extract_ms:>12.2f}")
+    if args.full:
+        results["full"] = full_corpus(*args.full)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
     return 0
+
+
+def full_corpus(index: Path, corpus: Path) -> dict:
+    """The audit's figures per source of a full-corpus index, and title/date agreement with the metadata DOJ
+    pages (``h1#node-title``, ``dc:date``) and Congress records (``title``, ``date``) carry themselves."""
+    from bs4 import BeautifulSoup
+
+    from archive.store import read_manifest
+    from indexer.audit import audit
+
+    home = IndexHome(index)
+    reader = IndexReader(home)
+    try:
+        reports = {name: folder.report(3) for name, folder in audit(reader, read_manifest(home.current())).items()}
+        agree: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+        for release in reader.iter_releases():
+            source = release.source
+            if source.startswith("doj-opa-html/"):
+                soup = BeautifulSoup((corpus / source).read_bytes(), "lxml")
+                h1, stamp = soup.find("h1", id="node-title"), soup.find(attrs={"property": "dc:date"})
+                title = h1.get_text(" ", strip=True) if h1 else ""
+                date = str(stamp.get("content", ""))[:10] if stamp else ""
+            elif source.startswith("congress-press/") and "#L" in source:
+                path, line = source.rsplit("#L", 1)
+                with open(corpus / path, encoding="utf-8") as fh:
+                    record = json.loads(next(x for i, x in enumerate(fh, 1) if i == int(line)))
+                title, date = record.get("title") or "", (record.get("date") or "")[:10]
+            else:
+                continue
+            row = agree[source.split("/", 1)[0]]
+            row[0] += 1
+            row[1] += norm_text(title) == norm_text(release.title)
+            row[2] += bool(date) and release.date == date
+    finally:
+        reader.close()
+    print(f"\n{'folder':<36}{'releases':>9}{'not people':>11}{'split':>8}{'no issuer':>10}{'shared titles':>14}")
+    for name, r in reports.items():
+        print(f"{name:<36}{r['releases']:>9,}{r['not_people']['share']:>11.2%}{r['split_people']['share']:>8.2%}"
+              f"{r['no_issuer']['count']:>10,}{r['shared_titles']['count']:>14,}")
+    for source, (n, titles, dates) in agree.items():
+        print(f"{source}: title matches its metadata {titles / n:.3f}, date {dates / n:.3f} ({n:,} releases)")
+    return {"audit": reports, "metadata": {s: {"releases": n, "title": t / n, "date": d / n} for s, (n, t, d) in agree.items()}}
 
 
 LABEL_SETS = (("dev", "samples"), ("dev-wide", "samples-wide"))

@@ -26,11 +26,14 @@ SHARED_TITLE = 3  # a title on this many releases of a folder is reported as sha
 
 
 def looks_like_person(name: str) -> bool:
-    """Two to five words, each a name word, an initial or a particle; no title or organisation word."""
+    """Up to five words, each a name word, an initial or a particle; no title or organisation word (a surname
+    alone counts: "said Attorney General Holder" names a person)."""
     tokens = [t.strip("\"'\u201c\u201d()") for t in name.replace(",", " ").split()]
     tokens = [t for t in tokens if t and t.strip(".").lower() not in SUFFIXES]
-    if not 2 <= len(tokens) <= 5 or looks_like_organisation(name):
+    if not 1 <= len(tokens) <= 5 or looks_like_organisation(name):
         return False
+    if len(tokens) == 1:
+        return is_name_token(tokens[0])
     # A surname may be a title word ("Bishop"); a title word before the surname is a glued title.
     return (all(is_name_token(t) or t.strip(".").lower() in PARTICLES or i == len(tokens) - 1 for i, t in enumerate(tokens))
             and not any(is_title_token(t) for t in tokens[:-1]))
@@ -60,6 +63,7 @@ class FolderAudit:
             "speaker_mentions": sum(self.speakers.values()),
             "not_people": {"count": sum(not_people.values()), "share": round(sum(not_people.values()) / mentions, 4),
                            "examples": [[v, n] for v, n in not_people.most_common(examples)]},
+            "surname_only": {"count": sum(n for v, n in self.speakers.items() if len(v.split()) == 1)},
             "split_people": {"count": sum(n for _, _, n in split), "share": round(sum(n for _, _, n in split) / mentions, 4),
                              "examples": [[v, main, n] for v, main, n in split[:examples]]},
             "metadata_only": {"count": len(self.metadata_only), "examples": self.metadata_only[:examples]},
@@ -128,6 +132,7 @@ def _print(reports: dict[str, dict[str, Any]]) -> None:
                 ("titles that look generic or cut", r["weak_titles"]["count"], r["weak_titles"]["examples"]),
                 (f"speaker values that are not people ({r['not_people']['share']:.2%} of "
                  f"{r['speaker_mentions']:,} mentions)", r["not_people"]["count"], r["not_people"]["examples"]),
+                ("speaker values that are a surname alone", r["surname_only"]["count"], []),
                 (f"mentions split off a person's main value ({r['split_people']['share']:.2%})",
                  r["split_people"]["count"], r["split_people"]["examples"]),
                 ("metadata only (no text)", r["metadata_only"]["count"], r["metadata_only"]["examples"]),

@@ -133,7 +133,9 @@ def _people_named(sentences: list[str]) -> list[tuple[list[str], list[str]]]:
 class _Resolver:
     """Maps a name phrase to one person of the release (full names win; surnames resolve to them)."""
 
-    def __init__(self, named: list[tuple[list[str], list[str]]]) -> None:
+    def __init__(self, named: list[tuple[list[str], list[str]]], sentences: list[str] = ()) -> None:  # type: ignore[assignment]
+        # Words the release writes in lower case: a capitalised one of them is a word, not a surname.
+        self.lower_words = {w for sentence in sentences for w in re.findall(r"\b[a-z][a-z'-]+\b", sentence)}
         self.by_surname: dict[str, list[str]] = {}
         self.titles: dict[str, str] = {}
         for title, name in named:
@@ -182,7 +184,9 @@ class _Resolver:
             return candidates[0]
         # "said Attorney General Ellison" with no full name anywhere: the surname alone, since the title vouches
         # for a person (the speaker facet then joins it to the person's full name found in other releases).
-        return clean_name(name) if titled and not _PLURAL.search(name[0]) else None
+        word = name[0]
+        surname_like = is_name_token(word) and not _PLURAL.search(word) and word.lower() not in self.lower_words
+        return clean_name(name) if titled and surname_like else None
 
 
 def extract_speakers(paragraphs: list[str], quotes: list[Quote] | tuple[Quote, ...] = ()) -> list[Speaker]:
@@ -192,7 +196,7 @@ def extract_speakers(paragraphs: list[str], quotes: list[Quote] | tuple[Quote, .
     line ("— Minister of Health Pauline Frost") stands in the body under the quotation.
     """
     sentences = body_sentences(paragraphs)
-    resolver = _Resolver(_people_named(sentences))
+    resolver = _Resolver(_people_named(sentences), sentences)
     cited = {f"\u2014 {q.attribution}": q for q in quotes}
     speakers: list[_Found] = []
     last: _Found | None = None
