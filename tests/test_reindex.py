@@ -232,7 +232,7 @@ def test_small_segments_of_incremental_runs_are_merged(folder: Path, tmp_path: P
 
 
 def test_a_run_that_fails_midway_with_workers_stops_promptly_and_keeps_the_index(tmp_path: Path, monkeypatch):
-    from indexer import build
+    from indexer.apply import IndexRun
 
     folder = tmp_path / "many"
     folder.mkdir()
@@ -251,8 +251,8 @@ def test_a_run_that_fails_midway_with_workers_stops_promptly_and_keeps_the_index
             raise OSError("disk full")
         return real_apply(*args, **kwargs)
 
-    real_apply = build._apply
-    monkeypatch.setattr(build, "_apply", fail_on_third)
+    real_apply = IndexRun.apply
+    monkeypatch.setattr(IndexRun, "apply", fail_on_third)
     signal.signal(signal.SIGALRM, lambda *a: (_ for _ in ()).throw(TimeoutError("the failed run hung")))
     signal.alarm(60)
     started = time.monotonic()
@@ -269,12 +269,12 @@ def test_the_time_limit_is_per_release_so_a_big_export_on_a_busy_machine_is_not_
     """Each release of an export gets the time limit, not the file as a whole: 6 records at 0.3 s each
     outlast a 1 s limit together, yet all are indexed; a record that alone outlasts it is skipped, by name.
     The limit is CPU time, so a machine that is busy with other work (or suspended) drops nothing."""
-    from indexer import build
+    from indexer import parse
 
     export = tmp_path / "export.jsonl"
     export.write_text("\n".join(json.dumps({"title": f"Release {n}", "date": "2024-05-0{n}", "text": "Body text. " * 30})
                                 for n in range(1, 8)), encoding="utf-8")
-    slow_build = build.build_release
+    slow_build = parse.build_release
 
     def slowly(draft, wire_hint):
         busy_until = time.process_time() + (2.5 if draft.source.endswith("#L7") else 0.3)
@@ -282,9 +282,9 @@ def test_the_time_limit_is_per_release_so_a_big_export_on_a_busy_machine_is_not_
             pass
         return slow_build(draft, wire_hint)
 
-    monkeypatch.setattr(build, "PER_FILE_SECONDS", 1)
-    monkeypatch.setattr(build, "build_release", slowly)
-    result = build._parse_job(build.Job(str(export), "export.jsonl", "", str(tmp_path)))
-    assert result["error"] == ""
-    assert len(result["releases"]) == 6
-    assert result["skipped"] == [["export.jsonl#L7", "took longer than 1 s to extract"]]
+    monkeypatch.setattr(parse, "PER_FILE_SECONDS", 1)
+    monkeypatch.setattr(parse, "build_release", slowly)
+    result = parse.parse_job(parse.Job(str(export), "export.jsonl", "", str(tmp_path)))
+    assert result.error == ""
+    assert len(result.releases) == 6
+    assert result.skipped == [("export.jsonl#L7", "took longer than 1 s to extract")]
