@@ -12,12 +12,14 @@ writer's side, :class:`~indexer.apply.IndexRun`).
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from archive.store import INDEX_VERSION, IndexHome, IndexWriter, read_manifest, write_manifest
+from archive.model import Release
+from archive.store import INDEX_VERSION, IndexHome, IndexReader, IndexWriter, read_manifest, write_manifest
 from indexer.apply import IndexRun, Summary
 from indexer.plan import plan
 from indexer.pool import results
@@ -26,6 +28,7 @@ from indexer.scan import scan
 __all__ = ["Progress", "Summary", "run_index"]
 
 Progress = Callable[[int, int], None]  # bytes read so far, of how many
+SNAPSHOTS = "snapshots"  # in the index folder: the run's copies of the big exports it reads in parts
 
 
 def run_index(
@@ -40,50 +43,84 @@ def run_index(
     summary = Summary()
     with home.writer_lock():
         home.discard_unpublished()
-        base = home.current()
-        manifest = read_manifest(base)
-        if manifest.get("extractor_version") != INDEX_VERSION:
-            rebuild = True
-        old_sources = {} if rebuild else manifest.get("sources", {})
-        files = list(scan(paths, summary.skipped))
-        summary.files = len(files)
-        todo = plan(files, paths, old_sources)
-        summary.unchanged += todo.unchanged
-        summary.skipped.extend(todo.skipped)
-        if not todo.jobs and not todo.gone:
-            summary.releases = sum(len(v.get("ids", {})) for v in old_sources.values())
-            summary.seconds = time.monotonic() - started
-            return summary
-        gen = home.new_generation(None if rebuild else base)
+        snapshots = home.path / SNAPSHOTS  # big exports, copied while cut (a killed run leaves it: cleared here)
+        shutil.rmtree(snapshots, ignore_errors=True)
+        snapshots.mkdir()
         try:
-            writer = IndexWriter(gen)
-            run = IndexRun(writer, dict(old_sources), dict(manifest.get("aliases", {})), summary, rebuild)
-            for source in todo.gone:
-                run.remove_source(source)
-            stats = {f.source: f for f in files}
-            done, total = 0, sum(job.size for job in todo.jobs)
-            for result in results(todo.jobs, jobs or os.cpu_count() or 1):
-                done += result.size
-                if progress:
-                    progress(done, total)
-                run.apply(result, stats[result.source])
-            writer.commit()
-            summary.releases = run.releases()
-            write_manifest(gen, {
-                "extractor_version": INDEX_VERSION,
-                "indexed_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "sources": run.sources,
-                "aliases": run.aliases,
-                "releases": summary.releases,
-            })
-            home.publish(gen)
-            summary.published = True
-        except BaseException:
-            try:
-                writer.cancel()
-            except Exception:
-                pass
-            home.discard_unpublished()
-            raise
+            _update(paths, home, rebuild, jobs or os.cpu_count() or 1, progress, summary, snapshots)
+        finally:
+            shutil.rmtree(snapshots, ignore_errors=True)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _update(paths: list[Path], home: IndexHome, rebuild: bool, workers: int, progress: Progress | None,
+            summary: Summary, snapshots: Path) -> None:
+    base = home.current()
+    manifest = read_manifest(base)
+    current = manifest.get("extractor_version") == INDEX_VERSION
+    rebuild = rebuild or not current
+    published = manifest.get("sources", {}) if current else {}
+    old_sources = {} if rebuild else published
+    files = list(scan(paths, summary.skipped))
+    summary.files = len(files)
+    todo = plan(files, paths, old_sources, snapshots)
+    summary.unchanged += todo.unchanged
+    summary.skipped.extend(todo.skipped)
+    if not todo.jobs and not todo.gone:
+        summary.releases = sum(len(v.get("ids", {})) for v in old_sources.values())
+        return
+    gen = home.new_generation(None if rebuild else base)
+    previous = _Published(home)
+    try:
+        writer = IndexWriter(gen)
+        run = IndexRun(writer, dict(old_sources), dict(manifest.get("aliases", {})), summary, rebuild,
+                       published, previous.get)
+        for source in todo.gone:
+            run.remove_source(source)
+        stats = {f.source: f for f in files}
+        done, total = 0, sum(job.size for job in todo.jobs)
+        for result in results(todo.jobs, workers):
+            done += result.size
+            if progress:
+                progress(done, total)
+            run.apply(result, stats[result.source])
+        writer.commit()
+        summary.releases = run.releases()
+        write_manifest(gen, {
+            "extractor_version": INDEX_VERSION,
+            "indexed_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "sources": run.sources,
+            "aliases": run.aliases,
+            "releases": summary.releases,
+        })
+        home.publish(gen)
+        summary.published = True
+    except BaseException:
+        try:
+            writer.cancel()
+        except Exception:
+            pass
+        home.discard_unpublished()
+        raise
+    finally:
+        previous.close()
+
+
+class _Published:
+    """Releases of the generation readers see during the run, opened only if one is asked for."""
+
+    def __init__(self, home: IndexHome) -> None:
+        self.home = home
+        self.reader: IndexReader | None = None
+
+    def get(self, rid: str) -> Release | None:
+        if self.home.current() is None:
+            return None
+        if self.reader is None:
+            self.reader = IndexReader(self.home)
+        return self.reader.get(rid)
+
+    def close(self) -> None:
+        if self.reader is not None:
+            self.reader.close()

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from indexer.scan import SourceFile, label
-from indexer.sources.parts import Part, in_parts
+from indexer.sources.base import SkipFile
+from indexer.sources.parts import Part, in_parts, splittable
+from indexer.sources.reading import open_inside
 
 
 class Job(NamedTuple):
     """What a worker parses: a file, or one part of a big JSON-lines export (``indexer/sources/parts.py``);
     small files travel several to a task (``indexer.pool``)."""
 
-    path: str
     source: str
     old_hash: str  # of the file when last indexed: an unchanged file is not parsed again
-    root: str
+    top: str  # the indexed root, resolved
+    rel: str  # the file inside it, a path with no link in it (``reading.open_inside``)
+    config: str  # the folder whose press-archive.toml maps JSON fields
     size: int = 0  # bytes to read
     hash: str = ""  # already known (a big export is hashed while it is cut into parts)
     part: Part | None = None
@@ -25,20 +31,49 @@ class Job(NamedTuple):
     parts: int = 1
 
 
-def jobs_for(f: SourceFile, old_hash: str) -> list[Job]:
-    """The jobs that bring one changed file up to date: the file, or each part of a big export in order."""
-    job = Job(str(f.path), f.source, old_hash, str(f.root), f.size)
-    try:
-        split = in_parts(f.path, f.size)
-    except OSError:
-        split = None  # the worker says what is wrong with it
-    if split is None:
+def jobs_for(f: SourceFile, old_hash: str, snapshots: Path | None = None) -> list[Job]:
+    """The jobs that bring one changed file up to date: the file, or each part of a big export in order.
+
+    A big export is copied into ``snapshots`` (a private folder of the run) while it is cut, and its parts
+    are read from that copy: a file rewritten during the run then gives the one version that was cut, never
+    parts of two versions."""
+    job = Job(f.source, old_hash, str(f.top), f.rel, str(f.root), f.size)
+    for _attempt in range(3):
+        try:
+            cut = _cut(f, snapshots)
+        except (OSError, SkipFile):
+            return [job]  # the worker says what is wrong with it
+        if cut is not False:
+            break
+    else:
+        return [job]  # rewritten every time it was cut: read whole (and skipped if it keeps changing)
+    if cut is None:
         return [job]
-    data_hash, parts = split
+    data_hash, parts, copy = cut
     if data_hash == old_hash:
+        if copy is not None:
+            copy.unlink()
         return [job._replace(hash=data_hash)]
+    if copy is not None:
+        job = job._replace(top=str(copy.parent), rel=copy.name)
     return [job._replace(size=part.end - part.start, hash=data_hash, part=part, index=i, parts=len(parts))
             for i, part in enumerate(parts)]
+
+
+def _cut(f: SourceFile, snapshots: Path | None) -> tuple[str, list[Part], Path | None] | None | Literal[False]:
+    """The hash and parts of a big export (and its copy), None for a file read whole, False when the file
+    changed while it was cut."""
+    with open_inside(str(f.top), f.rel) as fh:
+        before = os.fstat(fh.fileno())
+        if not splittable(fh, f.rel, before.st_size):
+            return None
+        copy = snapshots / f"{hashlib.sha1(f.source.encode()).hexdigest()}.jsonl" if snapshots else None
+        with copy.open("wb") if copy else contextlib.nullcontext() as out:
+            split = in_parts(fh, f.rel, before.st_size, copy=out)
+        after = os.fstat(fh.fileno())
+    if split is None or (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+        return False if split is not None else None
+    return (*split, copy)
 
 
 @dataclass
@@ -54,7 +89,7 @@ class Plan:
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
-def plan(files: list[SourceFile], paths: list[Path], old_sources: dict[str, Any]) -> Plan:
+def plan(files: list[SourceFile], paths: list[Path], old_sources: dict[str, Any], snapshots: Path | None = None) -> Plan:
     todo = Plan()
     for f in files:
         old = old_sources.get(f.source)
@@ -62,7 +97,7 @@ def plan(files: list[SourceFile], paths: list[Path], old_sources: dict[str, Any]
             todo.unchanged += len(old.get("ids", {}))
             todo.skipped.extend((s, r) for s, r in old.get("skipped", []))
             continue
-        todo.jobs.extend(jobs_for(f, old.get("hash", "") if old else ""))
+        todo.jobs.extend(jobs_for(f, old.get("hash", "") if old else "", snapshots))
     present = {f.source for f in files}
     roots = {label(p, p.resolve().parent) for p in paths if p.exists()}
     todo.gone = [s for s in old_sources if s not in present and _under(s, roots)]

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer.sources.base import Draft, SkipFile
+from indexer.sources.reading import open_inside
 from indexer.text import clean_space
 
 DEFAULT_FIELDS: dict[str, list[str]] = {
@@ -36,11 +37,16 @@ CONFIG_NAME = "press-archive.toml"
 
 
 def load_mapping(root: Path | None) -> dict[str, list[str]]:
+    """The field mapping for JSON files under ``root``: the defaults, overridden by its config file (which
+    is read only if it is a regular file, not a link)."""
     mapping = {k: list(v) for k, v in DEFAULT_FIELDS.items()}
     config = (root / CONFIG_NAME) if root else None
-    if config and config.is_file():
+    if config and config.is_file() and not config.is_symlink():
         try:
-            data = tomllib.loads(config.read_text(encoding="utf-8"))
+            with open_inside(config.parent, config.name) as fh:
+                data = tomllib.loads(fh.read(1 << 20).decode("utf-8"))
+        except SkipFile:
+            return mapping
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ValueError(f"{config}: not valid TOML: {exc}") from None
         for key, value in data.get("json", {}).get("fields", {}).items():
@@ -75,6 +81,12 @@ def _as_text(value: Any) -> str:
     return clean_space(str(value))
 
 
+def _as_url(value: Any) -> str:
+    """A URL as the record gives it: white space inside is not collapsed, so a URL broken by a line end is
+    refused whole by the release hygiene (``indexer/sanitize.py``) rather than mended into another URL."""
+    return str(value).strip() if isinstance(value, str) else _as_text(value)
+
+
 def record_to_draft(obj: Any, source: str, mapping: dict[str, list[str]]) -> Draft:
     if not isinstance(obj, dict):
         raise SkipFile(f"not a JSON object (a {type(obj).__name__})")
@@ -98,7 +110,7 @@ def record_to_draft(obj: Any, source: str, mapping: dict[str, list[str]]) -> Dra
         subtitle=_as_text(_first(obj, mapping["subtitle"])),
         paragraphs=paragraphs,
         meta_date=_as_text(_first(obj, mapping["date"])),
-        url=_as_text(_first(obj, mapping["url"])),
+        url=_as_url(_first(obj, mapping["url"])),
         tags=[_as_text(t) for t in (tags or []) if _as_text(t)],
         publisher=_as_text(_first(obj, mapping["issuer"])),
         author=_as_text(_first(obj, mapping["author"])),
@@ -138,6 +150,9 @@ def iter_json_lines(text: str, source: str, mapping: dict[str, list[str]], first
             obj = json.loads(line)
         except ValueError as exc:
             yield SkipFile(f"not valid JSON ({exc})", source=key)
+            continue
+        except RecursionError:  # this line alone: the file's other records are read
+            yield SkipFile("nesting too deep to parse", source=key)
             continue
         try:
             yield record_to_draft(obj, key, mapping)
