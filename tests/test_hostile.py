@@ -142,17 +142,19 @@ def test_h1_a_link_swapped_in_after_the_scan_is_not_read(tmp_path: Path):
     from indexer.scan import scan
 
     (tmp_path / "secret.md").write_text(f"# Secret\n\n{SECRET}.\n")
+    (tmp_path / "evil").mkdir()
+    (tmp_path / "evil" / "page.md").write_text(f"# Secret\n\n{SECRET}.\n")
     folder = tmp_path / "hostile"
     (folder / "sub").mkdir(parents=True)
     (folder / "sub" / "page.md").write_text("# Notice\n\nThe clerk posted a notice.\n")
     (folder / "other.md").write_text("# Notice\n\nThe clerk posted a notice.\n")
     skipped: list = []
     files = {f.source: f for f in scan([folder], skipped)}
-    (folder / "sub" / "page.md").unlink()
-    os.symlink(tmp_path / "secret.md", folder / "sub" / "page.md")
-    (folder / "sub").rename(folder / "real-sub")  # a folder in the path swapped for a link, too
-    os.symlink(tmp_path, folder / "sub")
-    for source in ("hostile/sub/page.md",):
+    (folder / "other.md").unlink()  # a file swapped for a link
+    os.symlink(tmp_path / "secret.md", folder / "other.md")
+    (folder / "sub").rename(folder / "real-sub")  # a folder in the path swapped for a link
+    os.symlink(tmp_path / "evil", folder / "sub")
+    for source in ("hostile/other.md", "hostile/sub/page.md"):
         (job,) = jobs_for(files[source], "")
         result = parse_job(job)
         assert result.releases == [] and result.error.startswith("cannot read: a link appeared in its path")
