@@ -15,6 +15,7 @@ import pytest
 
 from archive.store import IndexBusy, IndexHome, IndexReader
 from indexer.build import run_index
+from tests.stress.kill_index import PHASES, kill_at_phase, snapshot
 
 from .conftest import CORPUS, ROOT
 
@@ -135,26 +136,29 @@ def test_a_failure_mid_run_leaves_the_last_good_index(folder: Path, tmp_path: Pa
     assert run_index([folder], home, jobs=1).updated == 1
 
 
-@pytest.mark.parametrize("delay", [0.4, 0.9, 1.6])
-def test_sigkill_at_any_moment_keeps_the_index_complete(folder: Path, tmp_path: Path, delay: float):
+@pytest.mark.parametrize("target", ["writing", *PHASES])
+def test_sigkill_in_each_phase_of_a_run_keeps_the_last_complete_index(folder: Path, tmp_path: Path, target: str):
+    """SIGKILL aimed at each phase of a ``--rebuild`` (``tests/stress/kill_index.py`` reads the phase from what
+    the run has written; ``paused_index`` widens each window so the kill lands in it, never before the run
+    or after it): readers see the old index, whole, and the next run completes."""
     index = tmp_path / "index"
     home = IndexHome(index)
     run_index([folder], home, jobs=1)
     before = ids(home)
-    for n in range(80):  # a bigger folder, so that the kill lands while parsing, writing or committing
+    for n in range(80):  # the rebuild holds more releases than the index it replaces
         shutil.copy(next(folder.rglob("*drought-plan.md")), folder / f"copy-{n}.md")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "archive.cli", "index", str(folder), "--index", str(index),
-                             "--rebuild", "--jobs", "1"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
-    time.sleep(delay)
-    os.killpg(proc.pid, signal.SIGKILL)
+    started = time.time()
+    proc = subprocess.Popen([sys.executable, "-m", "tests.stress.paused_index", "1.5", "index", str(folder),
+                             "--index", str(index), "--rebuild", "--jobs", "1"], env=env, cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    hit = kill_at_phase(proc, home, started, target, jitter=0.2, limit=120)
     proc.wait()
-    after = ids(home)
-    assert after == before or len(after) == 26 + 80, "readers see the old index or the whole new one, nothing between"
+    assert hit == target, f"the kill landed in {hit!r}"
+    held, _versions = snapshot(home)  # every listed id present once and readable, and a search answers
+    assert held == ids(home) == before, "readers see the old index, whole"
     summary = run_index([folder], home, jobs=1)
-    assert len(ids(home)) == 26 + 80
-    assert summary.releases == 26 + 80
+    assert len(ids(home)) == summary.releases == 26 + 80
     assert len(home.generations()) <= 2
 
 
