@@ -12,7 +12,7 @@ from typing import Any, Literal, NamedTuple
 from indexer.scan import SourceFile, label
 from indexer.sources.base import SkipFile
 from indexer.sources.parts import Part, in_parts, splittable
-from indexer.sources.reading import open_inside
+from indexer.sources.reading import check_dense, open_inside
 
 
 class Job(NamedTuple):
@@ -67,9 +67,17 @@ def _cut(f: SourceFile, snapshots: Path | None) -> tuple[str, list[Part], Path |
         before = os.fstat(fh.fileno())
         if not splittable(fh, f.rel, before.st_size):
             return None
+        check_dense(fh, before.st_size)
         copy = snapshots / f"{hashlib.sha1(f.source.encode()).hexdigest()}.jsonl" if snapshots else None
-        with copy.open("wb") if copy else contextlib.nullcontext() as out:
-            split = in_parts(fh, f.rel, before.st_size, copy=out)
+        try:
+            with copy.open("wb") if copy else contextlib.nullcontext() as out:
+                split = in_parts(fh, f.rel, before.st_size, copy=out)
+        except OSError:
+            if copy is None:
+                raise
+            copy.unlink(missing_ok=True)  # no room for a copy (say): parts are read from the file itself, each
+            copy = None  # checked against the hash of what was cut
+            split = in_parts(fh, f.rel, before.st_size)
         after = os.fstat(fh.fileno())
     if split is None or (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
         return False if split is not None else None

@@ -61,6 +61,19 @@ def open_inside(root: str | Path, rel: str) -> BinaryIO:
     return os.fdopen(file_fd, "rb")
 
 
+def check_dense(fh: BinaryIO, size: int) -> None:
+    """Refuse a file with holes: they read as runs of NUL bytes, so it is not text, and a sparse file's size
+    costs its maker nothing (the probe's 4 GB file took no disk space), while reading it costs us."""
+    try:
+        hole = os.lseek(fh.fileno(), 0, getattr(os, "SEEK_HOLE", 4))
+    except OSError:  # a file system that cannot tell
+        return
+    finally:
+        fh.seek(0)
+    if hole < size:
+        raise SkipFile(f"sparse file ({size:,} bytes, most of them never written): not text")
+
+
 @dataclass
 class Whole:
     """A file read whole: its bytes (decompressed when gzipped) and the SHA-1 of the bytes on disk."""
@@ -77,9 +90,9 @@ def read_whole(fh: BinaryIO, name: str, limit: int = MAX_BYTES) -> Whole:
         size = before.st_size
         if size == 0:
             raise SkipFile("empty file")
+        check_dense(fh, size)
         if size > limit:
             raise SkipFile(f"too large ({size:,} bytes; the limit is {limit:,}){_hint(name)}")
-        fh.seek(0)
         sha, chunks, read = hashlib.sha1(), [], 0
         try:
             while read < size and (chunk := fh.read(min(CHUNK, size - read))):
