@@ -149,6 +149,8 @@ def _extract(drafts: list[Draft | SkipFile], wire_hint: str, clock: _Clock, resu
             result.skipped.append((item.source, str(exc)))
         except RecursionError:
             result.skipped.append((item.source, "nesting too deep to extract"))
+        except Exception as exc:  # one bad record must not cost the others of its file; say what happened
+            result.skipped.append((item.source, f"could not be parsed ({type(exc).__name__}: {exc})"))
         except _TooSlow:
             why = (f"took longer than {PER_RECORD_SECONDS} s to extract" if limit == PER_RECORD_SECONDS
                    else f"not extracted: its file used up its {clock.seconds:.0f} s of CPU time")

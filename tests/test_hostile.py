@@ -292,6 +292,26 @@ def test_l6_a_file_that_keeps_changing_while_read_keeps_its_indexed_version(tmp_
     assert summary["updated"] == 1 and "version 1." in " ".join(next(iter(found.values())).paragraphs)
 
 
+def test_a_record_that_breaks_extraction_skips_only_itself(tmp_path: Path, monkeypatch):
+    from indexer import parse
+
+    real_build = parse.build_release
+
+    def fragile(draft, wire_hint=""):
+        if draft.source.endswith("#L2"):
+            raise ValueError("an extractor bug")
+        return real_build(draft, wire_hint)
+
+    monkeypatch.setattr(parse, "build_release", fragile)
+    folder = tmp_path / "json"
+    folder.mkdir()
+    (folder / "export.jsonl").write_text("\n".join(json.dumps({"title": f"Notice {n}", "text": "The clerk posted it."})
+                                                   for n in range(3)) + "\n")
+    summary, found = index_json(folder, IndexHome(tmp_path / "index"))
+    assert skips(summary) == {"json/export.jsonl#L2": "could not be parsed (ValueError: an extractor bug)"}
+    assert sorted(r.title for r in found.values()) == ["Notice 0", "Notice 2"]
+
+
 def test_i2_file_names_cannot_forge_lines_of_the_index_output(tmp_path: Path):
     from click.testing import CliRunner
 
@@ -324,6 +344,7 @@ def test_hostile_urls_control_characters_and_huge_fields_are_cleaned_at_index_ti
         "bidi": {"title": "Invoice evil\u202egpj.exe", "issuer": "Acme\u200d Corp\u2060"},
         "long": {"title": "Harbor " * 20_000},
         "many": {"text": [f"Paragraph {n} of the notice." for n in range(20_000)]},
+        "surrogate": {"title": "Lone \ud800 surrogate"},  # json.loads gives a str that UTF-8 cannot encode
     }
     folder = tmp_path / "json"
     folder.mkdir()
@@ -338,6 +359,7 @@ def test_hostile_urls_control_characters_and_huge_fields_are_cleaned_at_index_ti
     assert {key: r.url for key, r in kept.items() if r.url} == {
         "brace": "https://example.com/b%7Drace%5Cinput%7B/etc/passwd%7D"}
     assert kept["control"].title == "Control chars in title"
+    assert kept["surrogate"].title == "Lone surrogate"
     assert kept["bidi"].title == "Invoice evilgpj.exe" and kept["bidi"].issuer == "Acme Corp"
     assert len(kept["long"].title) <= 300 and kept["long"].title.endswith("Harbor\u2026")
     assert len(kept["many"].paragraphs) == 1000 and kept["many"].paragraphs[-1].endswith("Paragraph 19999 of the notice.")

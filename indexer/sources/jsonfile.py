@@ -12,6 +12,7 @@ A ``press-archive.toml`` in the indexed folder can override it::
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,18 +74,28 @@ def _first(obj: dict[str, Any], paths: list[str]) -> Any:
     return None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _string(value: Any) -> str:
+    """``str(value)`` without the lone surrogates a JSON ``\\ud800`` escape decodes to (not text: they cannot
+    even be written as UTF-8)."""
+    text = str(value)
+    return _SURROGATE.sub("", text) if _SURROGATE.search(text) else text
+
+
 def _as_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, dict):
         value = value.get("name") or value.get("value") or ""
-    return clean_space(str(value))
+    return clean_space(_string(value))
 
 
 def _as_url(value: Any) -> str:
     """A URL as the record gives it: white space inside is not collapsed, so a URL broken by a line end is
     refused whole by the release hygiene (``indexer/sanitize.py``) rather than mended into another URL."""
-    return str(value).strip() if isinstance(value, str) else _as_text(value)
+    return _string(value).strip() if isinstance(value, str) else _as_text(value)
 
 
 def record_to_draft(obj: Any, source: str, mapping: dict[str, list[str]]) -> Draft:
@@ -92,16 +103,16 @@ def record_to_draft(obj: Any, source: str, mapping: dict[str, list[str]]) -> Dra
         raise SkipFile(f"not a JSON object (a {type(obj).__name__})")
     body = _first(obj, mapping["text"])
     if isinstance(body, list):
-        paragraphs = [clean_space(str(p)) for p in body]
+        paragraphs = [clean_space(_string(p)) for p in body]
     else:
-        text = str(body or "").replace("\r\n", "\n").replace("\r", "\n")
+        text = _string(body or "").replace("\r\n", "\n").replace("\r", "\n")
         paragraphs = [clean_space(p) for p in text.split("\n")]
     paragraphs = [p for p in paragraphs if p]
     if not paragraphs:
         raise SkipFile("record has no text")
     tags = _first(obj, mapping["tags"])
     if isinstance(tags, str):
-        tags = [t for t in (clean_space(x) for x in tags.split(",")) if t]
+        tags = [t for t in (clean_space(x) for x in _string(tags).split(",")) if t]
     member = obj.get("member") if isinstance(obj.get("member"), dict) else {}
     return Draft(
         source=source,
