@@ -14,7 +14,8 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from indexer.scan import scan
 __all__ = ["Progress", "Summary", "run_index"]
 
 Progress = Callable[[int, int], None]  # bytes read so far, of how many
-SNAPSHOTS = "snapshots"  # in the index folder: the run's copies of the big exports it reads in parts
+SNAPSHOTS = "snapshots"  # in the index folder
 
 
 def run_index(
@@ -40,22 +41,29 @@ def run_index(
 ) -> Summary:
     """Bring the index at ``home`` up to date with ``paths``; returns what was done."""
     started = time.monotonic()
-    summary = Summary()
-    with home.writer_lock():
+    with home.writer_lock(), _snapshot_folder(home) as snapshots:
         home.discard_unpublished()
-        snapshots = home.path / SNAPSHOTS  # big exports, copied while cut (a killed run leaves it: cleared here)
-        shutil.rmtree(snapshots, ignore_errors=True)
-        snapshots.mkdir()
-        try:
-            _update(paths, home, rebuild, jobs or os.cpu_count() or 1, progress, summary, snapshots)
-        finally:
-            shutil.rmtree(snapshots, ignore_errors=True)
+        summary = _update(paths, home, rebuild, jobs or os.cpu_count() or 1, progress, snapshots)
     summary.seconds = time.monotonic() - started
     return summary
 
 
+@contextmanager
+def _snapshot_folder(home: IndexHome) -> Iterator[Path]:
+    """The run's folder for copies of the big exports it reads in parts (a killed run leaves one: the next
+    run, holding the writer lock, clears it)."""
+    folder = home.path / SNAPSHOTS
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _update(paths: list[Path], home: IndexHome, rebuild: bool, workers: int, progress: Progress | None,
-            summary: Summary, snapshots: Path) -> None:
+            snapshots: Path) -> Summary:
+    summary = Summary()
     base = home.current()
     manifest = read_manifest(base)
     current = manifest.get("extractor_version") == INDEX_VERSION
@@ -69,7 +77,7 @@ def _update(paths: list[Path], home: IndexHome, rebuild: bool, workers: int, pro
     summary.skipped.extend(todo.skipped)
     if not todo.jobs and not todo.gone:
         summary.releases = sum(len(v.get("ids", {})) for v in old_sources.values())
-        return
+        return summary
     gen = home.new_generation(None if rebuild else base)
     previous = _Published(home)
     try:
@@ -105,6 +113,7 @@ def _update(paths: list[Path], home: IndexHome, rebuild: bool, workers: int, pro
         raise
     finally:
         previous.close()
+    return summary
 
 
 class _Published:

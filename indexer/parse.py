@@ -55,8 +55,9 @@ class Parsed:
     slowest: tuple[float, str] = (0.0, "")  # CPU seconds of the slowest release to extract, and its source
 
 
-class _TooSlow(Exception):
-    pass
+class _TooSlow(BaseException):
+    """Raised by SIGPROF when a job's or a record's CPU time is up; not an Exception, so that no ``except
+    Exception`` (an extractor's own, or ours around one record) can swallow it."""
 
 
 def _too_slow(signum: int, frame: Any) -> None:

@@ -207,8 +207,10 @@ def report(dest: Path, index: Path) -> dict:
     out: list[bytes] = []
     reader_thread = threading.Thread(target=lambda: out.append(proc.stdout.read()), daemon=True)  # type: ignore[union-attr]
     reader_thread.start()
+    main_peak = 0
     while proc.poll() is None:
         peak = max(peak, tree_rss_kib(proc.pid))
+        main_peak = max(main_peak, _pss_kib(proc.pid))
         time.sleep(0.05)
     reader_thread.join()
     summary = json.loads(b"".join(out) or b"{}")
@@ -225,9 +227,18 @@ def report(dest: Path, index: Path) -> dict:
         "releases": summary.get("releases"), "skipped": len(summary.get("skipped", [])),
         "crashes": len(crashes) + (proc.returncode != 0), "crashed": crashes,
         "outside_indexed": len(outside), "outside": outside,
-        "peak_memory_mb": round(peak / 1024, 1),
+        "peak_memory_mb": round(peak / 1024, 1), "peak_writer_mb": round(main_peak / 1024, 1),
         "slowest_records": summary.get("slowest", []), "stopped_for_time": slow,
     }
+
+
+def _pss_kib(pid: int) -> int:
+    """The memory of the indexer's own process (the writer), without its workers."""
+    try:
+        return next(int(line.split()[1]) for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+                    if line.startswith("Pss:"))
+    except (OSError, StopIteration, ValueError):
+        return 0
 
 
 def main() -> int:
