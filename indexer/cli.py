@@ -11,6 +11,7 @@ import click
 
 from archive.store import ArchiveError, IndexHome, default_index_path
 from indexer.build import Summary, run_index
+from indexer.sanitize import visible
 
 
 class _Bar:
@@ -46,8 +47,8 @@ def print_summary(summary: Summary) -> None:
     )
     if summary.skipped:
         click.echo("skipped:")
-        for source, reason in summary.skipped[:50]:
-            click.echo(f"  {source}: {reason}")
+        for source, reason in summary.skipped[:50]:  # a file name must not forge a line (``visible``)
+            click.echo(f"  {visible(source)}: {visible(reason)}")
         if len(summary.skipped) > 50:
             click.echo(f"  … and {len(summary.skipped) - 50:,} more (use --json for all)")
 
@@ -82,4 +83,4 @@ def index_command(paths: tuple[Path, ...], index_path: Path | None, rebuild: boo
     else:
         print_summary(summary)
     if summary.files == 0 and summary.releases == 0:
-        raise click.ClickException("nothing could be read: no supported files (" + ", ".join(map(str, targets)) + ")")
+        raise click.ClickException("nothing could be read: no supported files (" + ", ".join(visible(str(t)) for t in targets) + ")")

@@ -16,12 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from indexer.extract.folder import FolderProfile, build_profile
-from indexer.sources import SkipFile, parse_file
+from indexer.sources import SkipFile
 from indexer.sources.base import Draft
 from indexer.sources.jsonfile import CONFIG_NAME, load_mapping
+from indexer.sources.reading import open_inside, read_whole
+from indexer.sources.registry import parse_data
 
 SAMPLE = 40  # files read per folder to learn its profile
 GROUP_MIN = 20  # a subfolder with fewer files joins its root's folder
+SAMPLE_SECONDS = 2  # of CPU time to read one sampled file
 MAX_SAMPLE_BYTES = 2 * 1024 * 1024  # a bigger file (a large export) is not read for the sample
 
 
@@ -81,7 +84,7 @@ def profiles(files: Iterable[Any], known: dict[str, Any]) -> tuple[dict[str, Fol
         sample = [members[int(i * step)] for i in range(min(SAMPLE, len(members)))]
         first = members[0]
         directory = first.root / key
-        issuer = stated_issuer(directory if directory.is_dir() else first.path.parent, first.root)
+        issuer = stated_issuer(directory if directory.is_dir() else first.path.parent, Path(first.top))
         signature = hashlib.sha1(repr([(f.source, f.size, f.mtime_ns) for f in sample] + [issuer]).encode(
             "utf-8", "surrogateescape")).hexdigest()
         old = known.get(key)
@@ -97,11 +100,22 @@ def profiles(files: Iterable[Any], known: dict[str, Any]) -> tuple[dict[str, Fol
 
 
 def _drafts(sample: list[Any]) -> Iterable[Draft]:
+    """Drafts of the sampled files, read the way workers read them (inside the root, never through a link
+    out of it) and each under a CPU budget: a hostile file costs the sample nothing but its budget."""
+    from indexer.parse import _Clock, _TooSlow  # the workers' clock
+
     for f in sample:
-        if f.size > MAX_SAMPLE_BYTES or f.path.is_symlink():
+        if f.size > MAX_SAMPLE_BYTES:
             continue
+        clock = _Clock(SAMPLE_SECONDS)
         try:
-            items = parse_file(f.path, f.source, load_mapping(None))
-        except (SkipFile, ValueError, RecursionError, OSError):
+            clock.arm(SAMPLE_SECONDS)
+            with open_inside(str(f.top), f.rel) as fh:
+                items = parse_data(read_whole(fh, f.rel).data, f.rel, f.source, load_mapping(None))
+        except (_TooSlow, SkipFile, ValueError, RecursionError, OSError):
             continue
+        except Exception:  # a file the workers will report on; the sample does without it
+            continue
+        finally:
+            clock.stop()
         yield from [d for d in items if isinstance(d, Draft)][:5]

@@ -10,8 +10,11 @@ import pytest
 
 from archive.search import SearchRequest, search
 from archive.store import IndexHome, IndexReader
-from indexer import build
 from indexer.build import run_index
+from indexer.parse import Parsed
+from indexer.plan import jobs_for
+from indexer.pool import FileOrder
+from indexer.scan import SourceFile
 from indexer.sources import parts, reading
 
 from .conftest import CORPUS, SAMPLES
@@ -37,8 +40,8 @@ def test_an_export_read_in_parts_gives_the_releases_it_gives_read_whole(tmp_path
     whole = IndexHome(tmp_path / "whole")
     read_whole = run_index([folder], whole, jobs=2)
     monkeypatch.setattr(parts, "PART_BYTES", max(EXPORT.stat().st_size // 23, 1000))
-    assert len(build.jobs_for(build.SourceFile(folder / "export.jsonl", "exports/export.jsonl", tmp_path,
-                                               EXPORT.stat().st_size, 0), "")) >= 20
+    assert len(jobs_for(SourceFile(folder / "export.jsonl", "exports/export.jsonl", tmp_path,
+                                   EXPORT.stat().st_size, 0), "")) >= 20
     cut = IndexHome(tmp_path / "cut")
     summary = run_index([folder], cut, jobs=2)
     assert summary.added == read_whole.added == len(indexed(whole)) > 10
@@ -116,11 +119,11 @@ def test_records_sharing_one_url_keep_their_ids_whichever_part_finishes_first(tm
 
 
 def test_parts_leave_in_file_order_whatever_order_they_arrive_in():
-    arrived = [{"source": source, "index": i} for source, n in (("a.jsonl", 7), ("b.jsonl", 5), ("c.md", 1))
+    arrived = [Parsed(source, source, i, n, 0) for source, n in (("a.jsonl", 7), ("b.jsonl", 5), ("c.md", 1))
                for i in range(n)]
     random.Random(4).shuffle(arrived)
-    order = build._FileOrder()
-    left = [(r["source"], r["index"]) for result in arrived for r in order.push(result)]
+    order = FileOrder()
+    left = [(r.source, r.index) for result in arrived for r, _tag in order.push(result)]
     assert len(left) == 13
     for source in ("a.jsonl", "b.jsonl"):
         assert [i for s, i in left if s == source] == sorted(i for s, i in left if s == source)

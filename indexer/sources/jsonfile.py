@@ -12,12 +12,14 @@ A ``press-archive.toml`` in the indexed folder can override it::
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from indexer.sources.base import Draft, SkipFile
+from indexer.sources.reading import open_inside
 from indexer.text import clean_space
 
 DEFAULT_FIELDS: dict[str, list[str]] = {
@@ -36,11 +38,16 @@ CONFIG_NAME = "press-archive.toml"
 
 
 def load_mapping(root: Path | None) -> dict[str, list[str]]:
+    """The field mapping for JSON files under ``root``: the defaults, overridden by its config file (which
+    is read only if it is a regular file, not a link)."""
     mapping = {k: list(v) for k, v in DEFAULT_FIELDS.items()}
     config = (root / CONFIG_NAME) if root else None
-    if config and config.is_file():
+    if config and config.is_file() and not config.is_symlink():
         try:
-            data = tomllib.loads(config.read_text(encoding="utf-8"))
+            with open_inside(config.parent, config.name) as fh:
+                data = tomllib.loads(fh.read(1 << 20).decode("utf-8"))
+        except SkipFile:
+            return mapping
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ValueError(f"{config}: not valid TOML: {exc}") from None
         for key, value in data.get("json", {}).get("fields", {}).items():
@@ -67,12 +74,28 @@ def _first(obj: dict[str, Any], paths: list[str]) -> Any:
     return None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _string(value: Any) -> str:
+    """``str(value)`` without the lone surrogates a JSON ``\\ud800`` escape decodes to (not text: they cannot
+    even be written as UTF-8)."""
+    text = str(value)
+    return _SURROGATE.sub("", text) if _SURROGATE.search(text) else text
+
+
 def _as_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, dict):
         value = value.get("name") or value.get("value") or ""
-    return clean_space(str(value))
+    return clean_space(_string(value))
+
+
+def _as_url(value: Any) -> str:
+    """A URL as the record gives it: white space inside is not collapsed, so a URL broken by a line end is
+    refused whole by the release hygiene (``indexer/sanitize.py``) rather than mended into another URL."""
+    return _string(value).strip() if isinstance(value, str) else _as_text(value)
 
 
 def record_to_draft(obj: Any, source: str, mapping: dict[str, list[str]]) -> Draft:
@@ -80,19 +103,19 @@ def record_to_draft(obj: Any, source: str, mapping: dict[str, list[str]]) -> Dra
         raise SkipFile(f"not a JSON object (a {type(obj).__name__})")
     body = _first(obj, mapping["text"])
     if isinstance(body, list):
-        paragraphs = [clean_space(str(p)) for p in body]
+        paragraphs = [clean_space(_string(p)) for p in body]
     else:
-        text = str(body or "").replace("\r\n", "\n").replace("\r", "\n")
+        text = _string(body or "").replace("\r\n", "\n").replace("\r", "\n")
         paragraphs = [clean_space(p) for p in text.split("\n")]
     paragraphs = [p for p in paragraphs if p]
     title = _as_text(_first(obj, mapping["title"]))
-    url = _as_text(_first(obj, mapping["url"]))
+    url = _as_url(_first(obj, mapping["url"]))
     date = _as_text(_first(obj, mapping["date"]))
     if not paragraphs and not (title and url):
         raise SkipFile("record has no text")
     tags = _first(obj, mapping["tags"])
     if isinstance(tags, str):
-        tags = [t for t in (clean_space(x) for x in tags.split(",")) if t]
+        tags = [t for t in (clean_space(x) for x in _string(tags).split(",")) if t]
     member = obj.get("member") if isinstance(obj.get("member"), dict) else {}
     return Draft(
         source=source,
@@ -100,7 +123,7 @@ def record_to_draft(obj: Any, source: str, mapping: dict[str, list[str]]) -> Dra
         titles=[("record", title)] if title else [],
         subtitle=_as_text(_first(obj, mapping["subtitle"])),
         paragraphs=paragraphs,
-        metadata_only=not paragraphs,  # a record with a title, a date or URL and no text is still a release
+        metadata_only=not paragraphs,  # a record with a title and a URL but no text is still a release
         meta_date=date,
         url=url,
         tags=[_as_text(t) for t in (tags or []) if _as_text(t)],
@@ -142,6 +165,9 @@ def iter_json_lines(text: str, source: str, mapping: dict[str, list[str]], first
             obj = json.loads(line)
         except ValueError as exc:
             yield SkipFile(f"not valid JSON ({exc})", source=key)
+            continue
+        except RecursionError:  # this line alone: the file's other records are read
+            yield SkipFile("nesting too deep to parse", source=key)
             continue
         try:
             yield record_to_draft(obj, key, mapping)

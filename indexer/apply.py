@@ -1,0 +1,194 @@
+"""The writer's side of a run: apply each parse result to the new generation and keep the manifest's books."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from archive.model import Release
+from archive.schema import analysed_document
+from archive.store import IndexWriter
+from indexer.parse import Packed, Parsed, unpacked
+from indexer.scan import SourceFile
+
+SLOWEST = 5  # releases named in the summary as the slowest to extract
+
+
+@dataclass
+class Summary:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    files: int = 0
+    releases: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+    published: bool = False
+    slowest: list[tuple[float, str]] = field(default_factory=list)  # CPU seconds, release: the slowest to extract
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "added": self.added, "updated": self.updated, "unchanged": self.unchanged, "removed": self.removed,
+            "files": self.files, "releases": self.releases, "seconds": round(self.seconds, 2),
+            "published": self.published,
+            "skipped": [{"source": s, "reason": r} for s, r in self.skipped],
+            "slowest": [{"source": s, "cpu_seconds": t} for t, s in self.slowest],
+        }
+
+
+@dataclass
+class _FileUpdate:
+    """What the results of one file (one per part of a big export) have brought so far."""
+
+    old_ids: dict[str, str]
+    new_ids: dict[str, str] = field(default_factory=dict)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=lambda: {"added": 0, "updated": 0, "unchanged": 0})
+    changed: bool = False  # the file changed while it was read
+
+
+Previous = Callable[[str], Release | None]  # a release of the published generation, by id
+
+
+class IndexRun:
+    """The state of one run on the writer's side: the manifest's sources as they become, which file owns
+    which id, the aliases of renamed ids, the files whose parts are still coming, and the summary.
+
+    ``published`` holds the sources of the generation readers see now, and ``previous`` reads a release from
+    it: a file that changed while it was read keeps the version that was published (never a mix)."""
+
+    def __init__(self, writer: IndexWriter, sources: dict[str, Any], aliases: dict[str, str], summary: Summary,
+                 rebuild: bool, published: dict[str, Any] | None = None, previous: Previous | None = None) -> None:
+        self.writer = writer
+        self.sources = sources
+        self.aliases = aliases
+        self.summary = summary
+        self.rebuild = rebuild
+        self.published = published if published is not None else dict(sources)
+        self.previous = previous or (lambda rid: None)
+        self.owners = {rid: src for src, entry in sources.items() for rid in entry.get("ids", {})}
+        self._pending: dict[str, _FileUpdate] = {}
+
+    def remove_source(self, source: str) -> None:
+        """A file that has disappeared: its releases leave the index."""
+        for rid in self.sources.pop(source).get("ids", {}):
+            self._delete(rid)
+
+    def apply(self, result: Parsed, stat: SourceFile) -> None:
+        """One job's result; the file's manifest entry is settled with its last part."""
+        source = result.source
+        self._note_slowest(result)
+        old = self.sources.get(source, {})
+        old_ids: dict[str, str] = old.get("ids", {})
+        if result.same:
+            self.sources[source] = {**old, "size": stat.size, "mtime_ns": stat.mtime_ns, "profile": result.profile}
+            self.summary.unchanged += len(old_ids)
+            self.summary.skipped.extend((s, r) for s, r in old.get("skipped", []))
+            return
+        update = self._pending.setdefault(source, _FileUpdate(old_ids))
+        if result.changed:
+            update.changed = True
+        elif result.error:  # the file (or this part of it) is unusable: nothing in it counts
+            update.skipped.append((result.name, result.error))
+        elif not update.changed:
+            self._take(result.releases, source, update)
+            update.skipped.extend(result.skipped)
+        if result.index < result.parts - 1:
+            return
+        del self._pending[source]
+        if update.changed:
+            self._keep_published(source, update)
+            return
+        for rid in old_ids:
+            if rid not in update.new_ids:
+                self._delete(rid)
+        record_aliases(old_ids, update.new_ids, self.aliases)
+        for name, count in update.counts.items():
+            setattr(self.summary, name, getattr(self.summary, name) + count)
+        self.summary.skipped.extend(update.skipped)
+        self.sources[source] = {"size": stat.size, "mtime_ns": stat.mtime_ns, "hash": result.hash,
+                                "ids": update.new_ids, "skipped": [list(s) for s in update.skipped],
+                                "profile": result.profile}
+
+    def releases(self) -> int:
+        return sum(len(entry.get("ids", {})) for entry in self.sources.values())
+
+    def _keep_published(self, source: str, update: _FileUpdate) -> None:
+        """A file that kept changing while it was read: keep the version readers see now (the next run, seeing
+        a new modification time, reads the file again). Only a file read whole can change under its reader
+        (the parts of an export are read from the run's own copy), so nothing of it has been written."""
+        entry = self.published.get(source)
+        keep: dict[str, str] = dict(entry.get("ids", {})) if entry else {}
+        if self.rebuild:  # the new generation starts empty: the kept releases are copied into it
+            for rid in list(keep):
+                release = self.previous(rid)
+                if release is None:
+                    del keep[rid]
+                else:
+                    self.writer.add(analysed_document(release))
+        for rid in keep:
+            self.owners[rid] = source
+        if entry:
+            self.sources[source] = {**entry, "mtime_ns": 0, "ids": keep}  # 0: hashed again next time
+            why = "changed while it was being indexed: the version indexed before is kept until the next run"
+        else:
+            self.sources.pop(source, None)
+            why = "changed while it was being indexed: left out until the next run"
+        self.summary.unchanged += len(keep)
+        self.summary.skipped.append((source, why))
+
+    def _note_slowest(self, result: Parsed) -> None:
+        if result.slowest[0] > 0:
+            self.summary.slowest = sorted([*self.summary.slowest, result.slowest], reverse=True)[:SLOWEST]
+
+    def _delete(self, rid: str) -> None:
+        self.writer.delete(rid)
+        self.owners.pop(rid, None)
+        self.summary.removed += 1
+
+    def _take(self, releases: list[Packed], source: str, update: _FileUpdate) -> None:
+        """Add, replace or keep each release of a result."""
+        old_ids, new_ids = update.old_ids, update.new_ids
+        for rid, content_hash, document in releases:
+            owner = self.owners.get(rid)
+            if owner is not None and owner != source:
+                # The same canonical URL in two files: keep both, the second under an id tied to its file.
+                rid = f"{rid}-{hashlib.sha1(source.encode()).hexdigest()[:4]}"
+            if rid in new_ids:
+                rid = f"{rid}-{len(new_ids)}"
+            new_ids[rid] = content_hash
+            self.owners[rid] = source
+            if self.rebuild or rid not in old_ids:
+                (self.writer.add if self.rebuild else self.writer.replace)(unpacked(document, rid))
+                update.counts["added"] += 1
+            elif old_ids[rid] != content_hash:
+                self.writer.replace(unpacked(document, rid))
+                update.counts["updated"] += 1
+            else:
+                update.counts["unchanged"] += 1
+
+
+def record_aliases(old_ids: dict[str, str], new_ids: dict[str, str], aliases: dict[str, str]) -> None:
+    """When a file's release gets a new id (its canonical URL appeared, say), the old id keeps working.
+
+    A file that held one release and still holds one maps old to new; otherwise releases are paired by content.
+    """
+    gone = [rid for rid in old_ids if rid not in new_ids]
+    came = [rid for rid in new_ids if rid not in old_ids]
+    if not gone or not came:
+        return
+    pairs: dict[str, str] = {}
+    if len(gone) == 1 and len(came) == 1:
+        pairs[gone[0]] = came[0]
+    else:
+        by_hash = {new_ids[rid]: rid for rid in came}
+        pairs = {rid: by_hash[old_ids[rid]] for rid in gone if old_ids[rid] in by_hash}
+    for old, new in pairs.items():
+        for key, target in list(aliases.items()):
+            if target == old:
+                aliases[key] = new
+        aliases[old] = new
+        aliases.pop(new, None)
