@@ -124,7 +124,13 @@ def _people_named(sentences: list[str]) -> list[tuple[list[str], list[str]]]:
     found = []
     for sentence in sentences:
         for m in re.finditer(rf"{_TOKEN}(?:\s+{_TOKEN})+", sentence):
-            title, name = split_title_and_name(m.group(0).split())
+            tokens = m.group(0).split()
+            # After "and" or "of" the run may continue an office's name ("Energy, Mines and Resources Ranj
+            # Pillai"): the connector goes in front, so that the name's start is judged in its context.
+            before = re.search(r"(?:\band|\bof|\bfor|,)\s*$", sentence[: m.start()])
+            context = [before.group(0).strip()] if before else []
+            title, name = split_title_and_name(context + tokens)
+            title = title[len(context):]
             if len(name) >= 2 and all(is_name_token(t) for t in name):
                 found.append((title, name))
     return found
