@@ -202,3 +202,18 @@ def test_ctrl_c_during_index_prints_one_line_and_no_worker_tracebacks(tmp_path: 
     assert run.returncode == 130, err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
     assert err.strip() == "interrupted: the index is unchanged (the last complete run is still searchable)"
+
+
+def test_serve_on_a_busy_port_says_so_in_one_line(index: Path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = archive("serve", "--port", str(port), index=index)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"Error: port {port} on 127.0.0.1 is already in use (another archive serve, or another program): choose "
+        f"another with --port {port + 1} (make demo PORT={port + 1})"]
+    assert "Press Archive on" not in result.stdout, "no address is announced that nobody listens on"
