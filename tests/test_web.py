@@ -32,7 +32,7 @@ def test_search_page_lists_hits_facets_histogram_and_links_its_twins(live_server
     status, headers, body = get(f"{live_server}/?q=water")
     assert status == 200
     assert "Calder Valley Water District Adopts Drought Plan as Reservoirs Fall" in body
-    assert '<svg class="histogram"' in body
+    assert '<figure class="histogram"' in body
     assert 'rel="alternate" type="application/json" href="/api/search?q=water"' in body
     assert 'rel="search" type="application/opensearchdescription+xml"' in body
     assert 'type="application/atom+xml"' in body
@@ -79,14 +79,17 @@ def test_hostile_ids_are_404s(live_server, path):
 @pytest.mark.parametrize("query,message", [
     ("page=abc", "parameter 'page' must be a whole number"),
     ("sort=sideways", "parameter 'sort' must be one of relevance, newest, oldest"),
-    ("from=yesterday", "parameter 'from' must be a date"),
+    ("from=someday", "parameter 'from' must be a date"),
     ("size=1000", "parameter 'size' must be between 1 and 100"),
 ])
 def test_bad_parameters_are_400s_that_name_the_parameter(live_server, query, message):
     status, _, body = get(f"{live_server}/api/search?{query}")
     assert status == 400 and message in json.loads(body)["message"]
     status, _, body = get(f"{live_server}/?{query}")
-    assert status == 400 and message.replace("'", "&#39;") in body
+    if query.startswith("from="):  # the page re-renders the search and names the field instead (test_dates_web)
+        assert status == 200 and "A date could not be read" in body
+    else:
+        assert status == 400 and message.replace("'", "&#39;") in body
 
 
 def test_openapi_description_lists_every_search_parameter(live_server):
@@ -113,7 +116,7 @@ def test_opensearch_description(live_server):
 
 def test_csv_and_jsonl_exports_hold_every_hit(live_server, demo_records):
     status, headers, body = get(f"{live_server}/export.csv?topic=politics")
-    rows = list(csv.DictReader(io.StringIO(body)))
+    rows = list(csv.DictReader(io.StringIO(body.removeprefix("\ufeff"))))
     expected = {r["id"] for r in demo_records if "politics" in r["topics"]}
     assert status == 200 and "attachment" in headers["Content-Disposition"]
     assert {r["id"] for r in rows} == expected

@@ -124,10 +124,15 @@ def request_from_args(args: MultiDict, page_size: int = 20) -> SearchRequest:
     """The search a query string asks for, for machines (API, feeds, exports): a date that cannot be read is a
     400 naming its parameter; the HTML page uses ``read_request`` and says so beside the form instead."""
     request, notes = read_request(args, page_size)
+    refuse_unread_dates(notes)
+    return request
+
+
+def refuse_unread_dates(notes: list[DateNote]) -> None:
+    """A ``BadParameter`` naming the first date that could not be read, if any."""
     for note in notes:
         if note.error:
             raise BadParameter(f"parameter {note.field!r} must be a date: {note.reason}")
-    return request
 
 
 def to_query(request: SearchRequest, **changes: object) -> str:
