@@ -175,3 +175,34 @@ def test_the_site_picks_up_a_new_index_without_a_restart(tmp_path: Path):
     run_index([folder], home, jobs=1)
     time.sleep(0.6)
     assert client.get("/api/search?q=lighthouse").get_json()["total"] == 1
+
+
+@pytest.fixture(scope="module")
+def public_client(demo_home):
+    from web import create_app
+
+    return create_app({"INDEX_PATH": str(demo_home.path), "BASE_URL": "https://archive.example.org"}).test_client()
+
+
+def test_release_page_cites_and_links_on_the_public_base_url(public_client, demo_records):
+    record = next(r for r in demo_records if r["title"].startswith("Governor Whitcombe Signs"))
+    body = public_client.get(f"/releases/{record['id']}?paragraph=2", headers={"Host": "127.0.0.1"}).get_data(as_text=True)
+    permalink = f"https://archive.example.org/releases/{record['id']}"
+    assert f'<link rel="canonical" href="{permalink}">' in body
+    assert f"[Press release]. {permalink}" in body and f'href="{permalink}#p2"' in body
+    assert "127.0.0.1" not in body
+
+
+def test_dates_typed_on_the_search_page(public_client):
+    iso = public_client.get("/api/search?from=2025-03&to=2025-06-30").get_json()["total"]
+    page = public_client.get("/?from=March+2025&to=06%2F30%2F2025").get_data(as_text=True)
+    assert f">{iso:,} release" in page and 'value="2025-03"' in page and 'value="2025-06-30"' in page
+    swapped = public_client.get("/?from=2025-06-30&to=March+2025").get_data(as_text=True)
+    assert "The dates were the wrong way round, so this search runs from 2025-03 to 2025-06-30." in swapped
+    assert f">{iso:,} release" in swapped
+    bad = public_client.get("/?q=water&to=someday")
+    text = bad.get_data(as_text=True)
+    assert bad.status_code == 200 and "<title>Error: water" in text
+    assert '<a href="#date-to">To date: “someday” is not a date we can read' in text
+    assert 'value="someday"' in text and 'aria-invalid="true"' in text, "the field keeps what was typed"
+    assert public_client.get("/?page=999&q=water").get_data(as_text=True).count("There is no page 999") == 1
