@@ -206,3 +206,8 @@ def test_dates_typed_on_the_search_page(public_client):
     assert '<a href="#date-to">To date: “someday” is not a date we can read' in text
     assert 'value="someday"' in text and 'aria-invalid="true"' in text, "the field keeps what was typed"
     assert public_client.get("/?page=999&q=water").get_data(as_text=True).count("There is no page 999") == 1
+
+
+def test_an_error_page_goes_back_to_the_search_without_the_bad_parameter(public_client):
+    body = public_client.get("/?q=water&topic=politics&page=abc").get_data(as_text=True)
+    assert '<a href="/?q=water&amp;topic=politics">Back to the search</a>' in body
