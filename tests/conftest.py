@@ -27,7 +27,7 @@ needs_shared = pytest.mark.skipif(
 def shared_file(path: Path) -> Path:
     """``path`` under ../shared, or a skip that names it: a fresh clone has no ../shared beside it."""
     if not path.exists():
-        pytest.skip(f"{path.relative_to(SHARED.parent)} is absent (real releases are only on developer and CI machines)")
+        pytest.skip(f"../{path.relative_to(SHARED.parent)} is absent (real releases are only on developer and CI machines)")
     return path
 
 
