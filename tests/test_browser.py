@@ -148,6 +148,12 @@ def test_histogram_shows_every_period_with_its_count_and_links_outside_any_image
     page.locator("figure.histogram a.bin").first.focus()
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none", "a focused bar is visibly focused"
+    page.goto(f"{live_server}/?from=2024-05&to=2024-05")
+    assert page.locator("figure.histogram ol.bins > li").count() == 31
+    edge = page.evaluate("document.querySelector('aside.facets').getBoundingClientRect().right")
+    for selector in ("figure.histogram ol.bins", "#date-to"):
+        assert page.locator(selector).bounding_box()["x"] + page.locator(selector).bounding_box()["width"] <= edge + 1, \
+            f"{selector} stays inside the filters column"
 
 
 def test_without_javascript_the_histogram_drills_down(browser, live_server):
