@@ -211,3 +211,18 @@ def test_dates_typed_on_the_search_page(public_client):
 def test_an_error_page_goes_back_to_the_search_without_the_bad_parameter(public_client):
     body = public_client.get("/?q=water&topic=politics&page=abc").get_data(as_text=True)
     assert '<a href="/?q=water&amp;topic=politics">Back to the search</a>' in body
+
+
+def test_the_home_page_says_how_many_releases_are_folded_as_copies(tmp_path: Path):
+    from web import create_app
+
+    folder = tmp_path / "wire"
+    folder.mkdir()
+    for name in ("a", "b", "c"):
+        (folder / f"{name}.md").write_text("# Harbor Opens New Pier\n\nTESSALY, May 2, 2024 /Wire/ -- The harbor opened.\n")
+    home = IndexHome(tmp_path / "index")
+    run_index([folder], home, jobs=1)
+    client = create_app({"INDEX_PATH": str(home.path)}).test_client()
+    page = client.get("/").get_data(as_text=True)
+    assert ">1 release<" in page and "2 more releases in the archive are copies of these" in page
+    assert "are copies of these" not in client.get("/?q=harbor").get_data(as_text=True)

@@ -58,8 +58,10 @@ def search_page() -> Response | str:
         date_chip = (f"{req.date_from or '…'} – {req.date_to or '…'}",
                      "?" + to_query(req, **{"from": None, "to": None, "page": None}) + RESULTS)
     query_string = to_query(req, page=None)
+    everything = not (req.q or req.filters or req.date_from or req.date_to)
     html = render_template(
         "search.html", req=req, result=result, chips=chips, date_chip=date_chip, histogram=_histogram(result, req),
+        folded=len(reader().tables.folded) if everything else 0,
         date_notes=date_notes, date_errors={n.field: n for n in date_notes if n.error},
         page_link=lambda n: "?" + to_query(req, page=n if n > 1 else None),
         sort_link=lambda s: "?" + to_query(req, sort=s if s != "relevance" else None, page=None),
