@@ -196,11 +196,12 @@ def mla(item: dict[str, Any], paragraph: int | None = None) -> Rendered:
     quoted = f"\u201c{title}{'' if title.endswith(('?', '!', '.')) else '.'}\u201d"
     container = item.get("container-title", "")
     parts = item.get("issued", {}).get("date-parts", [[]])[0]
-    when = " ".join([str(parts[2])] if len(parts) > 2 else []) + (" " if len(parts) > 2 else "")
-    when = (when + (MLA_MONTHS[parts[1] - 1] + " " if len(parts) > 1 and 1 <= parts[1] <= 12 else "")
-            + (str(parts[0]) if parts else "")).strip()
+    day = [str(parts[2])] if len(parts) > 2 else []
+    month = [MLA_MONTHS[parts[1] - 1]] if len(parts) > 1 and 1 <= parts[1] <= 12 else []
+    when = " ".join(day + month + [str(p) for p in parts[:1]])  # 26 Sept. 2019
     url = re.sub(r"^https?://", "", item.get("URL", ""))
-    publication = ", ".join(p for p in (container or (author if not container else ""), when, url) if p)
+    publisher = container or author  # the wire that published it, else the issuer on its own site
+    publication = ", ".join(p for p in (publisher, when, url) if p)
     lead = f"{author}. {quoted}" if author and container else quoted
     entry = f"{lead} {publication}." if publication else lead
     entry = re.sub(r"\.\.$", ".", entry) + " Press release."
