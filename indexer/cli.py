@@ -45,10 +45,13 @@ def _plural(count: int, word: str) -> str:
 
 def folded_copies(home: IndexHome) -> int:
     """How many releases of the published index are folded into another as copies (searches count them once)."""
+    if home.current() is None:  # nothing published yet
+        return 0
     reader = IndexReader(home)
     try:
-        return len(reader.tables.folded)
-    except ArchiveError:  # nothing published yet
+        with reader.snapshot() as snap:
+            return len(snap.tables.folded)
+    except ArchiveError:
         return 0
     finally:
         reader.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from archive.search import Bucket
+from archive.results import Bucket
 from web.histogram import MAX_BARS, histogram
 
 

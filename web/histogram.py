@@ -13,7 +13,7 @@ import math
 from calendar import monthrange
 from dataclasses import dataclass
 
-from archive.search import Bucket
+from archive.results import Bucket
 
 MAX_BARS = 31  # a month's days; more years than this are grouped into decades (or centuries)
 HEIGHTS = 20  # bar heights are classes h0 … h20
