@@ -181,3 +181,18 @@ def test_the_lead_under_the_headline_is_part_of_the_body_even_in_another_field(t
                     "</div></main></body></html>", encoding="utf-8")
     release = release_of(page)
     assert release.paragraphs[0].startswith("The Premier has made changes")
+
+
+def test_titles_glued_to_names_and_headings_are_not_people():
+    from indexer.extract.speakers import extract_speakers
+
+    def said(sentence: str) -> list[tuple[str, str]]:
+        return [(s.name, s.title) for s in extract_speakers([sentence])]
+
+    assert said("The data show, said Public Safety Commissioner John Harrington.") == \
+        [("John Harrington", "Public Safety Commissioner")]
+    assert [n for n, _ in said("Minister for Communications, Cyber Safety and the Arts, the Hon Paul Fletcher MP, "
+                               "said the plan works.")] == ["Paul Fletcher"]
+    assert said("Allegations Against Honda said the company misled regulators.") == []
+    assert said("Clean water matters, said Assistant Administrator Susan Bodine for the Office of Enforcement and "
+                "Compliance Assurance.") == [("Susan Bodine", "Assistant Administrator, for the Office of Enforcement")]
