@@ -195,4 +195,4 @@ def test_titles_glued_to_names_and_headings_are_not_people():
                                "said the plan works.")] == ["Paul Fletcher"]
     assert said("Allegations Against Honda said the company misled regulators.") == []
     assert said("Clean water matters, said Assistant Administrator Susan Bodine for the Office of Enforcement and "
-                "Compliance Assurance.") == [("Susan Bodine", "Assistant Administrator, for the Office of Enforcement")]
+                "Compliance Assurance.") == [("Susan Bodine", "Assistant Administrator, for the Office of Enforcement and Compliance Assurance")]
