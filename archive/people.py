@@ -8,18 +8,28 @@ Smith" stay two people.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import defaultdict
 
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "hon", "rev", "esq", "madam", "mx",
                         "lord", "lady", "baroness", "baron"})
+# Particles belong to the surname ("Beth Van Duyne" is Van Duyne, not a first name Van).
+PARTICLES = frozenset({"van", "von", "de", "da", "del", "della", "der", "den", "di", "du", "la", "le", "bin", "al", "el",
+                       "dos", "st"})
 SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
 def _tokens(name: str) -> list[str]:
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    folded = re.sub(r"[\"\u201c\u201d][^\"\u201c\u201d]{1,20}[\"\u201c\u201d]", " ", folded)  # a quoted nickname
+    if folded.startswith("h.e. "):
+        folded = folded[5:]
     words = [w.strip(".,;:'\"()") for w in folded.replace(",", " ").replace(".", ". ").split()]
-    return [w for w in words if w and w not in HONORIFICS and w not in SUFFIXES]
+    words = [w for w in words if w and w not in HONORIFICS and w not in SUFFIXES]
+    while len(words) > 1 and words[0] in PARTICLES:  # a surname with its particle and no first name
+        words = words[1:]
+    return words
 
 
 def person_key(name: str) -> tuple[str, str]:

@@ -24,3 +24,9 @@ def test_an_initial_joins_the_most_mentioned_person_it_fits_and_never_fuses_two(
     groups = group_people(names, weights=[10, 3, 1, 5, 1, 2])
     assert sorted(sorted(names[i] for i in g) for g in groups) == [
         ["J. Smith", "John Smith"], ["Jane Smith"], ["L. Lynch", "Loretta E. Lynch", "Loretta Lynch"]]
+
+
+def test_particles_nicknames_and_styles_do_not_split_a_person():
+    assert same_person("Van Duyne", "Beth Van Duyne")
+    assert same_person('Charles J. "Chuck" Fleischmann', "Charles Fleischmann")
+    assert person_key("H.E. Justin Sun") == ("justin", "sun")

@@ -53,7 +53,7 @@ def is_title_token(token: str) -> bool:
 def is_name_token(token: str) -> bool:
     """A word that can be part of a person's name (an initial, or a capitalised word that is no title)."""
     if _INITIAL.match(token):
-        return bare(token) not in not_name_words()  # "U.S." is no initial
+        return len(bare(token)) < 2 or bare(token) not in not_name_words()  # "U.S." is no initial; "A." is
     word = token.rstrip(",")
     lowered = bare(word)
     return (bool(_NAME_TOKEN.match(word)) and lowered not in not_name_words() and lowered not in title_words()
