@@ -53,9 +53,12 @@ def is_title_token(token: str) -> bool:
 def is_name_token(token: str) -> bool:
     """A word that can be part of a person's name (an initial, or a capitalised word that is no title)."""
     if _INITIAL.match(token):
-        return len(bare(token)) < 2 or bare(token) not in not_name_words()  # "U.S." is no initial; "A." is
+        key = bare(token)  # "U.S." and "H.E." are no initials; "A." is
+        return len(key) < 2 or not (key in not_name_words() or key in title_words() or key in HONORIFICS)
     word = token.rstrip(",")
     lowered = bare(word)
+    if lowered in SUFFIXES:
+        return False  # "Jr" ends a name; it is never one
     return (bool(_NAME_TOKEN.match(word)) and lowered not in not_name_words() and lowered not in title_words()
             and lowered not in HONORIFICS and not _ROLE_PLURAL.match(word))
 
