@@ -1,0 +1,300 @@
+"""The quote finder against misquotes, beside exact-phrase search, in one run on one index.
+
+Draws quoted sentences (a speaker's quote as extraction found it) and paragraph passages at random from the
+index, perturbs each at graded levels — exact; case and punctuation; 10–20 % of the words dropped; two words
+replaced by a synonym or a typo; clauses swapped; cut to the middle 12 words — and adds passages that are not in
+the archive (releases of ``wide-unlabelled``, parsed but never indexed). For each: is the right release **and**
+paragraph in the first answer (the first group: one text and its copies), and did the not-in-archive passages
+get "no match". Exact-phrase search (``"…"`` in the search box: its first 12 words, release only) is timed and
+scored beside it on the same passages.
+
+    nice -n 10 .venv/bin/python -m benchmarks.quotes --index /tmp/quotes-full [--passages 1000] [--outside 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from archive.alignment import words_of
+from archive.matching import clear_cache
+from archive.quotes import find_quote
+from archive.search import SearchRequest, search
+from archive.store import IndexHome, IndexReader, Snapshot
+from benchmarks.common import save
+
+LEVELS = ("exact", "case-punctuation", "words-dropped", "two-words-replaced", "clauses-reordered", "middle-12-words")
+OUTSIDE = Path("/work/main/.corpus-cache/wide-unlabelled")
+MIN_WORDS, MAX_WORDS = 12, 60
+# A small thesaurus of press-release words: a misquote swaps a word for one that means the same.
+SYNONYMS = {
+    "said": "stated", "important": "significant", "help": "assist", "people": "individuals", "today": "now",
+    "new": "novel", "big": "large", "large": "big", "many": "numerous", "work": "labor", "working": "laboring",
+    "continue": "keep", "ensure": "make sure", "support": "back", "protect": "safeguard", "community": "neighborhood",
+    "communities": "neighborhoods", "critical": "crucial", "proud": "pleased", "pleased": "proud", "country": "nation",
+    "nation": "country", "americans": "citizens", "families": "households", "children": "kids", "also": "too",
+    "believe": "think", "think": "believe", "provide": "give", "provides": "gives", "government": "administration",
+    "committed": "dedicated", "dedicated": "committed", "significant": "important", "major": "key", "key": "major",
+    "company": "firm", "customers": "clients", "business": "company", "businesses": "companies", "safe": "secure",
+    "first": "initial", "need": "require", "needs": "requires", "must": "have to", "will": "shall", "can": "may",
+    "always": "forever", "every": "each", "crime": "offense", "crimes": "offenses", "fraud": "deception",
+    "strong": "robust", "great": "wonderful", "excited": "thrilled", "announce": "share", "today's": "this day's",
+    "efforts": "work", "victims": "casualties", "justice": "fairness", "law": "statute", "federal": "national",
+}
+_CLAUSE = re.compile(r",\s+|;\s+|\s+(?=(?:and|but|because|which|while|so)\s)")
+
+
+def draw(snap: Snapshot, count: int, rng: random.Random) -> list[dict[str, Any]]:
+    """``count`` passages of 12–60 words: half a speaker's quote found in a paragraph, half a paragraph
+    (a stretch of one, when long), each from a different release picked at random."""
+    drawn: list[dict[str, Any]] = []
+    docs = list(range(snap.tables.size))
+    rng.shuffle(docs)
+    present = snap.tables.live | (snap.tables.leader != np.arange(snap.tables.size))
+    for doc in docs:
+        if len(drawn) >= count:
+            break
+        if not present[doc]:
+            continue
+        release = snap.release_at(doc)
+        picked = _quote(release, rng) if len(drawn) % 2 == 0 else None
+        picked = picked or _stretch(release, rng)
+        if picked:
+            n, text, kind = picked
+            drawn.append({"id": release.id, "paragraph": n, "text": text, "kind": kind,
+                          "original": release.paragraphs[n - 1]})
+    return drawn
+
+
+def _quote(release: Any, rng: random.Random) -> tuple[int, str, str] | None:
+    quotes = [q.strip().strip('"\u201c\u201d') for s in release.speakers for q in s.quotes]
+    rng.shuffle(quotes)
+    for quote in quotes:
+        if not MIN_WORDS <= len(quote.split()) <= MAX_WORDS:
+            continue
+        folded = " ".join(words_of(quote).words)
+        for n, paragraph in enumerate(release.paragraphs, start=1):
+            if folded and folded in " ".join(words_of(paragraph).words):
+                return n, quote, "quote"
+    return None
+
+
+def _stretch(release: Any, rng: random.Random) -> tuple[int, str, str] | None:
+    usable = [(n, p) for n, p in enumerate(release.paragraphs, start=1) if len(p.split()) >= MIN_WORDS]
+    if not usable:
+        return None
+    n, paragraph = rng.choice(usable)
+    words = paragraph.split()
+    if len(words) <= MAX_WORDS:
+        return n, paragraph, "paragraph"
+    size = rng.randint(20, MAX_WORDS)
+    start = rng.randint(0, len(words) - size)
+    return n, " ".join(words[start:start + size]), "paragraph"
+
+
+def perturb(text: str, level: str, rng: random.Random) -> str:
+    words = text.split()
+    if level == "exact":
+        return text
+    if level == "case-punctuation":
+        out = text.lower() if rng.random() < 0.5 else text.upper()
+        out = out.replace("\u201c", '"').replace("\u201d", '"').replace("\u2019", "'")
+        out = re.sub(r"[,;:]", "", out) if rng.random() < 0.5 else re.sub(r"\.\s", ", ", out)
+        return f"\u201c{out.strip(chr(34))}\u201d"
+    if level == "words-dropped":
+        drop = max(1, round(len(words) * rng.uniform(0.10, 0.20)))
+        gone = set(rng.sample(range(len(words)), drop))
+        return " ".join(w for i, w in enumerate(words) if i not in gone)
+    if level == "two-words-replaced":
+        slots = [i for i, w in enumerate(words) if len(re.sub(r"\W", "", w)) >= 4]
+        for i in rng.sample(slots, min(2, len(slots))):
+            words[i] = _replaced(words[i], rng)
+        return " ".join(words)
+    if level == "clauses-reordered":
+        cuts = [m.start() for m in _CLAUSE.finditer(text) if len(text) * 0.2 < m.start() < len(text) * 0.8]
+        if cuts:
+            at = min(cuts, key=lambda c: abs(c - len(text) / 2))
+            first, second = text[:at], _CLAUSE.sub("", text[at:], count=1)
+        else:
+            half = len(words) // 2
+            first, second = " ".join(words[:half]), " ".join(words[half:])
+        return f"{second.rstrip('.')}, {first[:1].lower()}{first[1:]}"
+    if level == "middle-12-words":
+        start = max(0, (len(words) - 12) // 2)
+        return " ".join(words[start:start + 12])
+    raise ValueError(level)
+
+
+def _replaced(word: str, rng: random.Random) -> str:
+    core = re.sub(r"\W", "", word).lower()
+    if core in SYNONYMS and rng.random() < 0.6:
+        return word.lower().replace(core, SYNONYMS[core])
+    letters = list(word)
+    i = rng.randrange(1, max(2, len(letters) - 1))
+    if rng.random() < 0.5 and i + 1 < len(letters):
+        letters[i], letters[i + 1] = letters[i + 1], letters[i]  # two letters swapped
+    else:
+        del letters[i]  # a letter dropped
+    return "".join(letters)
+
+
+def outside_passages(count: int, rng: random.Random) -> list[str]:
+    """Passages of releases never indexed: ``wide-unlabelled``, parsed with the indexer's own readers."""
+    from indexer.pipeline import build_release
+    from indexer.sources import parse_file
+    from indexer.sources.base import Draft
+
+    files = sorted(p for p in OUTSIDE.rglob("*") if p.suffix.lower() in (".html", ".htm", ".md", ".txt"))
+    rng.shuffle(files)
+    passages: list[str] = []
+    for path in files:
+        if len(passages) >= count:
+            break
+        try:
+            drafts = parse_file(path, str(path.relative_to(OUTSIDE)), {})
+        except Exception:  # noqa: BLE001 - a file the indexer would skip
+            continue
+        for draft in drafts:
+            if not isinstance(draft, Draft):
+                continue
+            try:
+                release = build_release(draft)
+            except Exception:  # noqa: BLE001
+                continue
+            picked = _stretch(release, rng)
+            if picked:
+                passages.append(picked[1])
+            break
+    return passages
+
+
+def is_right(result: Any, item: dict[str, Any]) -> tuple[bool, bool]:
+    """(the right release and paragraph are in the first group; or a paragraph there holds the original passage
+    word for word — the same text on another release, or twice in one)."""
+    if not result.groups:
+        return False, False
+    group = result.groups[0]
+    strict = any(m.release_id == item["id"] and m.paragraph == item["paragraph"] for m in group.matches)
+    wanted = " ".join(words_of(item["text"]).words)
+    copy = any(wanted in " ".join(words_of(m.text).words) for m in group.matches)
+    return strict, strict or copy
+
+
+def phrase_search(snap: Snapshot, text: str, item_id: str | None) -> tuple[bool, bool, float]:
+    """Exact-phrase search as the search box runs it: (right release first, anything found, ms)."""
+    clear_cache()
+    query = '"' + text.replace('"', " ").replace("\u201c", " ").replace("\u201d", " ") + '"'
+    started = time.perf_counter()
+    result = search(snap, SearchRequest(q=query, page_size=1, passages=False), seconds=None)
+    took = (time.perf_counter() - started) * 1000
+    top = result.hits[0] if result.hits else None
+    right = bool(top and item_id and (top.id == item_id or item_id in top.copies))
+    return right, bool(result.total), took
+
+
+def percentile(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return round(values[min(len(values) - 1, int(p * len(values)))], 1) if values else 0.0
+
+
+def run(snap: Snapshot, passages: int, outside: int, seed: int, verbose: bool) -> dict[str, Any]:
+    rng = random.Random(seed)
+    items = draw(snap, passages, rng)
+    report: dict[str, Any] = {"releases": snap.tables.size, "passages": len(items), "levels": {}}
+    all_ms: list[float] = []
+    for level in LEVELS:
+        right = copies = baseline = 0
+        times, base_times, misses = [], [], []
+        level_rng = random.Random(f"{seed}-{level}")
+        for item in items:
+            text = perturb(item["text"], level, level_rng)
+            started = time.perf_counter()
+            result = find_quote(snap, text, seconds=None)
+            times.append((time.perf_counter() - started) * 1000)
+            strict, copy = is_right(result, item)
+            right += strict
+            copies += copy
+            if not copy and len(misses) < 5:
+                misses.append({"id": item["id"], "paragraph": item["paragraph"], "passage": text,
+                               "got": [(m.release_id, m.paragraph, m.score) for m in
+                                       (result.groups[0].matches[:2] if result.groups else [])]})
+            ok, _any, took = phrase_search(snap, text, item["id"])
+            baseline += ok
+            base_times.append(took)
+        all_ms += times
+        n = len(items)
+        report["levels"][level] = {
+            "right_release_and_paragraph": round(100 * right / n, 1),
+            "or_a_copy_of_the_paragraph": round(100 * copies / n, 1),
+            "p50_ms": percentile(times, 0.5), "p95_ms": percentile(times, 0.95),
+            "phrase_search_right_release": round(100 * baseline / n, 1),
+            "phrase_search_p50_ms": percentile(base_times, 0.5), "phrase_search_p95_ms": percentile(base_times, 0.95),
+            "misses": misses,
+        }
+        print(f"{level:20s} quote finder {100 * right / n:5.1f} % (copy-aware {100 * copies / n:5.1f} %) "
+              f"p50 {percentile(times, .5):6.1f} p95 {percentile(times, .95):6.1f} ms | phrase search "
+              f"{100 * baseline / n:5.1f} % p50 {percentile(base_times, .5):6.1f} p95 {percentile(base_times, .95):6.1f} ms",
+              flush=True)
+        if verbose:
+            for miss in misses:
+                print("   miss:", json.dumps(miss, ensure_ascii=False)[:400])
+    texts = outside_passages(outside, random.Random(seed + 1))
+    false_matches, base_false, times = [], 0, []
+    for text in texts:
+        started = time.perf_counter()
+        result = find_quote(snap, text, seconds=None)
+        times.append((time.perf_counter() - started) * 1000)
+        if result.groups:
+            m = result.groups[0].first
+            false_matches.append({"passage": text, "release": m.release_id, "score": m.score, "quote": m.quote})
+        _ok, found, _took = phrase_search(snap, text, None)
+        base_false += found
+    all_ms += times
+    report["not_in_archive"] = {
+        "passages": len(texts), "no_match": round(100 * (1 - len(false_matches) / max(1, len(texts))), 1),
+        "phrase_search_no_match": round(100 * (1 - base_false / max(1, len(texts))), 1),
+        "p50_ms": percentile(times, 0.5), "p95_ms": percentile(times, 0.95), "false_matches": false_matches[:20],
+    }
+    print(f"not in archive       no match {report['not_in_archive']['no_match']} % of {len(texts)} "
+          f"(phrase search {report['not_in_archive']['phrase_search_no_match']} %)", flush=True)
+    for fm in false_matches[:10]:
+        print("   false match:", json.dumps(fm, ensure_ascii=False)[:400])
+    perturbed = [report["levels"][lv]["right_release_and_paragraph"] for lv in LEVELS[1:]]
+    report["summary"] = {
+        "exact": report["levels"]["exact"]["right_release_and_paragraph"],
+        "perturbed_mean": round(statistics.mean(perturbed), 1), "worst_level": min(perturbed),
+        "not_in_archive_no_match": report["not_in_archive"]["no_match"],
+        "p50_ms": percentile(all_ms, 0.5), "p95_ms": percentile(all_ms, 0.95),
+    }
+    print("summary:", json.dumps(report["summary"]))
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--index", required=True, type=Path)
+    parser.add_argument("--passages", type=int, default=1000)
+    parser.add_argument("--outside", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=17)
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args()
+    if not OUTSIDE.is_dir():
+        sys.exit(f"{OUTSIDE} is absent: the not-in-archive passages come from there")
+    reader = IndexReader(IndexHome(args.index))
+    with reader.snapshot() as snap:
+        report = run(snap, args.passages, args.outside, args.seed, args.verbose)
+    reader.close()
+    print("saved", save("quotes", report))
+
+
+if __name__ == "__main__":
+    main()
