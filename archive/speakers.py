@@ -7,8 +7,9 @@ once per generation when the writer commits (``speakers.json`` beside the facet 
 page; releases, issuers, dates and the people they appear with come from the facet tables with NumPy.
 
 Slugs are made from the person's first name and surname as the person rule reads them (``loretta-lynch`` for
-"Loretta E. Lynch" and "L. Lynch"), so they stay the same while the most frequent spelling changes; the slug
-of every other spelling is an alias that redirects to the person's page.
+"Loretta E. Lynch" and "L. Lynch"; a spelling with a first name is preferred to a bare surname), so they stay
+the same while the most frequent spelling changes; the slug of every other spelling is an alias that
+redirects to the person's page.
 """
 
 from __future__ import annotations
@@ -47,10 +48,15 @@ class TitleSeen:
 @dataclass
 class Person:
     slug: str
-    name: str  # the spelling the speaker facet shows
+    name: str  # the spelling the speaker facet shows (the most frequent), which search filters by
     variants: list[str]  # every spelling releases give
     titles: list[TitleSeen] = field(default_factory=list)
     quotes: int = 0  # quotes attributed to them, across their releases
+    full_name: str = ""  # the most frequent spelling with a first name ("Sanford D. Bishop, Jr." for "Bishop")
+
+    @property
+    def shown(self) -> str:
+        return self.full_name or self.name
 
 
 def _slug(name: str) -> str:
@@ -102,7 +108,10 @@ class SpeakerTable:
         people: list[Person] = []
         owner: dict[str, Person] = {}
         for best, members in groups:
-            person = Person("", spellings[best], sorted({spellings[i] for i in members}, key=str.casefold))
+            named = [i for i in members if len(person_key(spellings[i])[0]) > 1]
+            full = max(named, key=lambda i: (len(docs[i]), -i)) if named else best
+            person = Person("", spellings[best], sorted({spellings[i] for i in members}, key=str.casefold),
+                            full_name=spellings[full])
             people.append(person)
             owner.update((spellings[i], person) for i in members)
         titles: dict[int, dict[str, list[Any]]] = {id(p): {} for p in people}
@@ -131,7 +140,7 @@ class SpeakerTable:
 
     def save(self, gen: Path) -> None:
         data = {"version": SPEAKERS_VERSION, "people": [
-            {"slug": p.slug, "name": p.name, "variants": p.variants, "quotes": p.quotes,
+            {"slug": p.slug, "name": p.name, "full_name": p.full_name, "variants": p.variants, "quotes": p.quotes,
              "titles": [[t.title, t.first, t.last, t.releases] for t in p.titles]} for p in self.people]}
         tmp = gen / f".{SPEAKERS_FILE}.{os.getpid()}.tmp"
         tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
@@ -143,8 +152,8 @@ class SpeakerTable:
             data = json.loads((gen / SPEAKERS_FILE).read_text(encoding="utf-8"))
             if data.get("version") != SPEAKERS_VERSION:
                 return None
-            return cls([Person(p["slug"], p["name"], p["variants"], [TitleSeen(*t) for t in p["titles"]], p["quotes"])
-                        for p in data["people"]])
+            return cls([Person(p["slug"], p["name"], p["variants"], [TitleSeen(*t) for t in p["titles"]], p["quotes"],
+                               p["full_name"]) for p in data["people"]])
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -153,7 +162,7 @@ def _assign_slugs(people: list[Person]) -> None:
     """Each person's slug; when two people's names make one slug, the less mentioned gets a numbered one."""
     taken: set[str] = set()
     for person in people:
-        slug = _slug(person.name)
+        slug = _slug(person.shown)
         candidate, n = slug, 2
         while candidate in taken:
             candidate, n = f"{slug}-{n}", n + 1

@@ -96,7 +96,7 @@ def _listing() -> tuple[str, list[Person], int, int]:
 
 def _person_summary(person: Person, releases: dict[str, int]) -> dict[str, Any]:
     latest = max(person.titles, key=lambda t: (t.last, t.releases), default=None)
-    return {"slug": person.slug, "name": person.name, "variants": person.variants,
+    return {"slug": person.slug, "name": person.name, "full_name": person.shown, "variants": person.variants,
             "releases": releases.get(person.name, 0), "quotes": person.quotes,
             "latest_title": latest.title if latest else "", "page": external_url("speakers.speaker_page", slug=person.slug)}
 
@@ -138,7 +138,8 @@ def _record_json(rec: Record) -> dict[str, Any]:
     person = rec.person
     table = _table()
     return {
-        "slug": person.slug, "name": person.name, "variants": person.variants, "releases": rec.releases,
+        "slug": person.slug, "name": person.name, "full_name": person.shown, "variants": person.variants,
+        "releases": rec.releases,
         "quotes": person.quotes, "first_seen": day_text(rec.first_day), "last_seen": day_text(rec.last_day),
         "titles": [{"title": t.title, "first_seen": day_text(t.first), "last_seen": day_text(t.last),
                     "releases": t.releases} for t in person.titles],
@@ -189,7 +190,7 @@ def speaker_feed(slug: str) -> Response:
     releases = [snap.release_at(int(d)) for d in person_docs(snap, found, "newest")[:FEED_SIZE]]
     updated = max((r.date for r in releases if r.date), default="") or datetime.now(UTC).date().isoformat()
     body = render_template(
-        "feed.xml", releases=releases, title=f"Press Archive: releases quoting {found.name}",
+        "feed.xml", releases=releases, title=f"Press Archive: releases quoting {found.shown}",
         self_url=public_url(request.path), page_url=external_url("speakers.speaker_page", slug=found.slug),
         updated=_atom_date(updated), atom_date=_atom_date,
     )
@@ -221,6 +222,28 @@ def speaker_citations(slug: str, ext: str) -> Response:
             items.append(csl_item(release, permalink, date.today(), paragraph))
         else:
             parts.append(cite(release, fmt, permalink, date.today(), paragraph))
+    if fmt == "bibtex":
+        parts = _unique_keys(parts)
     text = json.dumps(items, ensure_ascii=False, indent=2) + "\n" if fmt == "csl-json" else "\n".join(parts)
     return Response(text, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{found.slug}.{ext}"'})
+
+
+def _unique_keys(entries: list[str]) -> list[str]:
+    """BibTeX entries whose keys repeat (one office, one year, one first word) get a letter each: a, b, c …"""
+    seen: dict[str, int] = {}
+    out = []
+    for entry in entries:
+        head, _, rest = entry.partition(",")
+        n = seen.get(head, 0)
+        seen[head] = n + 1
+        out.append(f"{head}{_suffix(n)},{rest}" if n else entry)
+    return out
+
+
+def _suffix(n: int) -> str:
+    letters = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(97 + r) + letters
+    return letters
