@@ -59,6 +59,39 @@ SEARCH_RESULT = {"type": "object", "properties": {
 }}
 
 
+def _get(summary: str, parameters: list[dict[str, Any]], found: str) -> dict[str, Any]:
+    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    return {"get": {"summary": summary, "parameters": parameters, "responses": {
+        "200": {"description": found, "content": {"application/json": {"schema": {"type": "object"}}}},
+        "400": {"description": "A parameter is malformed or over its cap", **error},
+        "404": {"description": "No such person", **error},
+        "503": {"description": "Over the time budget: retry after the Retry-After header's seconds", **error}}}}
+
+
+_SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,100}$"}}
+_PAGE = _param("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": 10000})
+# Issue 17: the quote finder and speaker pages' JSON twins.
+QUOTE_PATHS = {
+    "/api/quote": _get(
+        "Find the releases and paragraphs holding a passage of 5-80 words pasted as found (misquoted, cut, reordered): "
+        "groups of copies of one text, earliest first, each match with its score, paragraph, speaker, the words that "
+        "differ, and a pinpointed citation of the best group's earliest release. `marked` and `passage_marked` are "
+        "escaped HTML with <mark> (matched) and <mark class=\"differs\"> (differing words); every other string is raw "
+        "text. No match: `groups` is empty and `status` is `no-match`.",
+        [_param("q", "The passage (up to 1,500 characters and 80 words are read).", {"type": "string"})],
+        "The quote's releases, best first"),
+    "/api/speakers": _get(
+        "People quoted in releases, most releases first, 50 a page; `q` finds a name in any of its spellings.",
+        [_param("q", "Part of a name.", {"type": "string"}), _PAGE], "A page of people"),
+    "/api/speakers/{slug}": _get(
+        "One person: every spelling, titles with the dates seen, issuers, releases per year, people they appear with, "
+        "and a page of their releases with each quote and the paragraph holding it. Another spelling's slug "
+        "redirects (301).",
+        [_SLUG, _PAGE, _param("order", "Date order of the releases.", {"type": "string", "enum": ["oldest", "newest"]})],
+        "The person's record"),
+}
+
+
 def openapi_document() -> dict[str, Any]:
     error_response = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     return {
@@ -81,6 +114,7 @@ def openapi_document() -> dict[str, Any]:
                               "301": {"description": "The release moved to a new id"},
                               "404": {"description": "No such release", **error_response}},
             }},
+            **QUOTE_PATHS,
         },
         "components": {"schemas": {"Error": ERROR, "Hit": HIT, "SearchResult": SEARCH_RESULT}},
     }
