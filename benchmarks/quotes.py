@@ -279,6 +279,80 @@ def run(snap: Snapshot, passages: int, outside: int, seed: int, verbose: bool) -
     return report
 
 
+def compare_minhash(snap: Snapshot, size: int, passages: int, seed: int) -> dict[str, Any]:
+    """Candidate retrieval two ways on a sub-archive of ``size`` releases: the passage's rarest words through the
+    index (what the finder does), or a MinHash LSH Ensemble (``datasketch``, containment of word pairs) over every
+    paragraph. Recall = the source release among the candidates the finder would compare."""
+    from datasketch import MinHash, MinHashLSHEnsemble
+
+    from archive.alignment import folded_words
+    from archive.limits import MAX_QUOTE_CANDIDATES, NO_DEADLINE
+    from archive.quotes import _candidates
+
+    def pairs(words: list[str]) -> set[bytes]:
+        return {f"{a} {b}".encode() for a, b in zip(words, words[1:], strict=False)} or {w.encode() for w in words}
+
+    rng = random.Random(seed)
+    items = draw(snap, passages, rng)
+    ids = {item["id"] for item in items}
+    present = np.flatnonzero(snap.tables.live | (snap.tables.leader != np.arange(snap.tables.size)))
+    chosen = {int(d) for d in rng.sample(list(present), min(size, len(present)))}
+    chosen |= {snap.document_number(i) for i in ids}
+    started = time.perf_counter()
+    entries, sets = [], []
+    for doc in sorted(chosen):
+        for n, paragraph in enumerate(snap.release_at(doc).paragraphs, start=1):
+            words = folded_words(paragraph)
+            if len(words) >= 5:
+                entries.append((doc, n))
+                sets.append(pairs(words))
+    hashes = MinHash.bulk(sets, num_perm=128)
+    ensemble = MinHashLSHEnsemble(threshold=0.5, num_perm=128, num_part=16)
+    ensemble.index((key, h, len(s)) for key, h, s in zip(entries, hashes, sets, strict=True))
+    build_s = time.perf_counter() - started
+    import pickle
+
+    index_mib = len(pickle.dumps(ensemble)) / 2**20
+    subset = np.zeros(snap.tables.size, dtype=bool)
+    subset[list(chosen)] = True
+    report: dict[str, Any] = {"releases": len(chosen), "paragraphs": len(entries), "build_s": round(build_s, 1),
+                              "index_mib": round(index_mib, 1), "levels": {}}
+    for level in LEVELS:
+        level_rng = random.Random(f"{seed}-{level}")
+        found = {"minhash": 0, "rare-words": 0}
+        times: dict[str, list[float]] = {"minhash": [], "rare-words": []}
+        sizes = []
+        for item in items:
+            text = perturb(item["text"], level, level_rng)
+            doc = snap.document_number(item["id"])
+            t = time.perf_counter()
+            words = folded_words(text)
+            query = MinHash(num_perm=128)
+            shingles = pairs(words)
+            query.update_batch(list(shingles))
+            hits = {d for d, _n in ensemble.query(query, len(shingles))}
+            times["minhash"].append((time.perf_counter() - t) * 1000)
+            found["minhash"] += doc in hits
+            sizes.append(len(hits))
+            t = time.perf_counter()
+            docs, _mass = _candidates(snap, text, NO_DEADLINE)
+            docs = docs[subset[docs]][:MAX_QUOTE_CANDIDATES]
+            times["rare-words"].append((time.perf_counter() - t) * 1000)
+            found["rare-words"] += doc in set(docs.tolist())
+        report["levels"][level] = {
+            way: {"recall": round(100 * found[way] / len(items), 1), "p50_ms": percentile(times[way], 0.5),
+                  "p95_ms": percentile(times[way], 0.95)} for way in found}
+        report["levels"][level]["minhash"]["median_candidates"] = int(statistics.median(sizes)) if sizes else 0
+        print(f"{level:20s} recall: MinHash {report['levels'][level]['minhash']['recall']:5.1f} % "
+              f"(median {report['levels'][level]['minhash']['median_candidates']} candidates, "
+              f"p95 {report['levels'][level]['minhash']['p95_ms']} ms) | rare words "
+              f"{report['levels'][level]['rare-words']['recall']:5.1f} % (p95 {report['levels'][level]['rare-words']['p95_ms']} ms)",
+              flush=True)
+    print(f"MinHash LSH Ensemble over {len(entries):,} paragraphs of {len(chosen):,} releases: built in {build_s:.1f} s, "
+          f"{index_mib:.1f} MiB pickled")
+    return report
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--index", required=True, type=Path)
@@ -286,7 +360,17 @@ def main() -> None:
     parser.add_argument("--outside", type=int, default=300)
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--minhash", type=int, default=0, metavar="RELEASES",
+                        help="Instead: compare candidate retrieval with a MinHash LSH Ensemble over this many releases "
+                             "(needs `pip install datasketch`)")
     args = parser.parse_args()
+    if args.minhash:
+        reader = IndexReader(IndexHome(args.index))
+        with reader.snapshot() as snap:
+            report = compare_minhash(snap, args.minhash, args.passages, args.seed)
+        reader.close()
+        print("saved", save("quotes-minhash", report))
+        return
     if not OUTSIDE.is_dir():
         sys.exit(f"{OUTSIDE} is absent: the not-in-archive passages come from there")
     reader = IndexReader(IndexHome(args.index))
