@@ -131,29 +131,57 @@ def _pairs(needle: list[str], offset: int, hay: list[str], taken: set[int], regi
 
 
 def _anchored(pairs: list[Pair]) -> list[Pair]:
-    """The pairs that have a neighbour on both sides (the next passage word next in the paragraph): a lone
-    word matched out of its place (an "at" three words earlier) would pin a moved clause to the wrong spot."""
+    """The pairs whose neighbour in the passage is matched next to them in the paragraph (at most two of the
+    paragraph's words between, as when the passage dropped them): a lone word matched out of its place (a "the"
+    a sentence earlier) would pin the stretch, or a moved clause, to the wrong spot."""
     at = {i: j for i, j, _same in pairs}
-    kept = [p for p in pairs if at.get(p[0] - 1) == p[1] - 1 or at.get(p[0] + 1) == p[1] + 1]
+
+    def near(i: int, j: int) -> bool:
+        before, after = at.get(i - 1), at.get(i + 1)
+        return (before is not None and 1 <= j - before <= 3) or (after is not None and 1 <= after - j <= 3)
+
+    kept = [p for p in pairs if near(p[0], p[1])]
     return kept or pairs
 
 
+def _largest_block(pairs: list[Pair]) -> list[Pair]:
+    """The longest run of pairs that follow each other in both texts."""
+    best: list[Pair] = []
+    run: list[Pair] = []
+    for pair in sorted(pairs):
+        if run and (pair[0] != run[-1][0] + 1 or pair[1] != run[-1][1] + 1):
+            run = []
+        run.append(pair)
+        if len(run) > len(best):
+            best = list(run)
+    return best
+
+
+def _local_score(pairs: list[Pair], length: int) -> float:
+    if not pairs:
+        return 0.0
+    span = max(j for _i, j, _s in pairs) - min(j for _i, j, _s in pairs) + 1
+    return 2 * sum(1.0 if same else TYPO_WEIGHT for _i, _j, same in pairs) / (length + span)
+
+
 def _extended(pairs: list[Pair], words: list[str], offset: int, hay: list[str], taken: set[int]) -> list[Pair]:
-    """Blocks of matched words grown by the same words on either side (Levenshtein may have paired such a word
-    with an equal word further away, where an alignment costs as much)."""
+    """Blocks of matched words grown by the same (or mistyped) words on either side: Levenshtein may have paired
+    such a word with one further away, where an alignment costs as much."""
     by_passage = {i: j for i, j, _s in pairs}
     used = taken | set(by_passage.values())
     grown = list(pairs)
-    todo = [(i, j) for i, j, same in pairs if same]
+    todo = [(i, j) for i, j, _same in pairs]
     while todo:
         i, j = todo.pop()
         for di in (-1, 1):
             a, b = i + di, j + di
-            if offset <= a < offset + len(words) and a not in by_passage and 0 <= b < len(hay) and b not in used \
-                    and words[a - offset] == hay[b]:
+            if not (offset <= a < offset + len(words)) or a in by_passage or not (0 <= b < len(hay)) or b in used:
+                continue
+            same = words[a - offset] == hay[b]
+            if same or _typo(words[a - offset], hay[b]):
                 by_passage[a] = b
                 used.add(b)
-                grown.append((a, b, True))
+                grown.append((a, b, same))
                 todo.append((a, b))
     return grown
 
@@ -171,11 +199,17 @@ def _unmatched_runs(start: int, end: int, matched: set[int], shortest: int) -> l
 
 
 def _fragment(words: list[str], offset: int, paragraph: list[str], taken: set[int]) -> list[Pair]:
-    """One fragment's pairs: aligned as a whole, then each run of words left out (a clause moved) aligned
-    again on its own near what matched."""
-    found = _anchored(_pairs(words, offset, paragraph, taken, (0, len(paragraph))))
-    if not found:
+    """One fragment's pairs: aligned as a whole, then each run of words left out (a clause moved) aligned again
+    on its own near what matched. Tried twice — from that first alignment, and from its longest block alone
+    (a short block may have been pinned where its words first appear) — and the closer of the two is kept."""
+    first = _anchored(_pairs(words, offset, paragraph, taken, (0, len(paragraph))))
+    if not first:
         return []
+    tries = [_completed(start, words, offset, paragraph, taken) for start in (first, _largest_block(first))]
+    return max(tries, key=lambda found: _local_score(found, len(words)))
+
+
+def _completed(found: list[Pair], words: list[str], offset: int, paragraph: list[str], taken: set[int]) -> list[Pair]:
     found = _extended(found, words, offset, paragraph, taken)
     matched = {i for i, _j, _s in found}
     used = taken | {j for _i, j, _s in found}
@@ -183,7 +217,7 @@ def _fragment(words: list[str], offset: int, paragraph: list[str], taken: set[in
     for run_start, run_end in _unmatched_runs(offset, offset + len(words), matched, 2):
         extra = _pairs(words[run_start - offset:run_end - offset], run_start, paragraph, used, near)
         if sum(1 for p in extra if p[2]) >= 0.6 * (run_end - run_start):
-            found.extend(extra)
+            found = found + extra
             used |= {j for _i, j, _s in extra}
     return _extended(found, words, offset, paragraph, taken)
 
