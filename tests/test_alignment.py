@@ -61,8 +61,10 @@ def test_a_different_sentence_scores_low():
     assert found is None or found.score < 0.4
 
 
-def test_markup_in_release_text_is_escaped():
-    words = words_of('He said <script>alert("x")</script> was a joke')
-    found = align([folded_words("he said script alert x script was a joke")], words.words, [1.0] * 9)
+def test_markup_in_release_text_is_escaped_inside_and_around_the_stretch():
+    words = words_of('Intro <b>bold</b>. He said <script>alert("x")</script> was a joke. End <i>tag</i>')
+    passage = folded_words("he said script alert x script was a joke")
+    found = align([passage], words.words, [1.0] * len(passage))
     html = marked_paragraph(words, found)
-    assert "<script>" not in html and "&lt;" in html
+    assert "<script>" not in html and "<b>" not in html and "<i>" not in html
+    assert html.startswith("Intro &lt;b&gt;bold&lt;/b&gt;. <mark>He said &lt;script&gt;") and html.endswith("&lt;/i&gt;")

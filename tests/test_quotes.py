@@ -3,8 +3,6 @@ that hold it, its speaker and date; copies are grouped with the earliest first; 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from archive.alignment import folded_words
@@ -103,30 +101,46 @@ def test_the_demo_corpus_quote_is_found_with_its_speaker(demo, demo_records):
     assert match.speaker == "Dolores Harkin"
 
 
-def test_copies_of_a_quote_are_one_group_with_the_earliest_first(tmp_path: Path):
-    folder = tmp_path / "releases"
+QUOTE = ("Clean water is not a luxury for the few but a promise we keep to every family in this valley,")
+
+
+@pytest.fixture(scope="module")
+def small_archive(tmp_path_factory) -> IndexReader:  # type: ignore[misc]
+    """Three copies of one quote (the earliest worded a little differently), a council story, a lighthouse."""
+    folder = tmp_path_factory.mktemp("quotes") / "releases"
     folder.mkdir()
-    quote = ('"Clean water is not a luxury for the few but a promise we keep to every family in this valley," '
-             'said Governor Ada Whitcombe.')
-    for name, day, title in (("late.md", "June 3, 2024", "Governor Marks Water Week"),
-                             ("early.md", "March 15, 2021", "Governor Signs Clean Water Act"),
-                             ("middle.md", "May 1, 2022", "Valley Water Plan Adopted")):
-        (folder / name).write_text(f"# {title}\n\nTESSALY, {day} /Wire/ -- The state acted today.\n\n{quote}\n")
+    for name, day, title, said in (
+            ("late.md", "June 3, 2024", "Governor Marks Water Week", QUOTE),
+            ("early.md", "March 15, 2021", "Governor Signs Clean Water Act", QUOTE.replace("we keep", "we make")),
+            ("middle.md", "May 1, 2022", "Valley Water Plan Adopted", QUOTE)):
+        (folder / name).write_text(f'# {title}\n\nTESSALY, {day} /Wire/ -- The state acted today.\n\n"{said}" '
+                                   "said Governor Ada Whitcombe.\n")
+    (folder / "council.md").write_text("# Council Budget\n\nTESSALY, May 9, 2024 /Wire/ -- The county council will vote "
+                                       "next week on a budget that raises water rates for the valley's farms, the mayor said.\n")
     (folder / "other.md").write_text("# Unrelated\n\nTESSALY, May 9, 2024 /Wire/ -- The lighthouse shines again.\n")
-    home = IndexHome(tmp_path / "index")
+    home = IndexHome(folder.parent / "index")
     run_index([folder], home, jobs=1)
     reader = IndexReader(home)
-    try:
-        result = find_quote(reader, "clean water isn't a luxury for the few, it's a promise we keep to every family",
-                            seconds=None)
-    finally:
-        reader.close()
+    yield reader
+    reader.close()
+
+
+def test_copies_of_a_quote_are_one_group_with_the_earliest_first(small_archive):
+    result = find_quote(small_archive, "clean water isn't a luxury for the few, it's a promise we keep to every family",
+                        seconds=None)
     assert len(result.groups) == 1
     group = result.groups[0]
     assert [m.date for m in group.matches] == ["2021-03-15", "2022-05-01", "2024-06-03"]
-    assert group.first.title == "Governor Signs Clean Water Act"
+    assert group.first.title == "Governor Signs Clean Water Act"  # though the later copies match the words better
+    assert group.first.score < group.matches[1].score
     assert result.to_dict()["groups"][0]["first_said"] == "2021-03-15"
     assert all(m.speaker == "Ada Whitcombe" and m.paragraph == 2 for m in group.matches)
+
+
+def test_a_sentence_on_the_same_subject_in_other_words_is_no_match(small_archive):
+    result = find_quote(small_archive, "The county council voted last year against a budget that would cut school "
+                                       "funds in the valley", seconds=None)
+    assert result.groups == [] and result.compared >= 1  # compared, and found too different
 
 
 def test_the_search_box_offers_the_quote_finder_only_for_sentences():
