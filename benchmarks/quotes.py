@@ -353,6 +353,81 @@ def compare_minhash(snap: Snapshot, size: int, passages: int, seed: int) -> dict
     return report
 
 
+def speaker_pages(index: Path, per_source: int, screenshots: bool) -> dict[str, Any]:
+    """The speaker table's build time, and the page of the ``per_source`` most quoted people of each source
+    (the first folder of their releases' paths) rendered through the app: median and p95 of 3 renders each, for
+    people with 100+ releases apart. With ``screenshots``, each page in Chromium to test-artifacts/speakers/."""
+    from archive.speakers import SpeakerTable, person_docs
+    from web import create_app
+
+    app = create_app({"INDEX_PATH": str(index)})
+    client = app.test_client()
+    reader = app.extensions["archive_reader"]
+    with reader.snapshot() as snap:
+        started = time.perf_counter()
+        with snap.lock:
+            table = SpeakerTable.build(snap.searcher.reader(), snap.tables)
+        build_s = time.perf_counter() - started
+        by_source: dict[str, list[tuple[int, Any, int]]] = {}
+        for person in sorted(table.people, key=lambda p: -p.quotes)[:2000]:
+            docs = person_docs(snap, person)
+            if not len(docs):
+                continue
+            source = snap.release_at(int(docs[0])).source.split("/", 1)[0]
+            picked = by_source.setdefault(source, [])
+            if len(picked) < per_source:
+                picked.append((person.quotes, person, len(docs)))
+    client.get("/speakers")  # the table is read once per generation, as a server would
+    rows, big, times = [], [], []
+    for source, people in sorted(by_source.items()):
+        for quotes, person, releases in people:
+            took = []
+            for _ in range(3):
+                t = time.perf_counter()
+                response = client.get(f"/speakers/{person.slug}")
+                took.append((time.perf_counter() - t) * 1000)
+                assert response.status_code == 200, person.slug
+            ms = statistics.median(took)
+            times.append(ms)
+            if releases >= 100:
+                big.append(ms)
+            rows.append({"source": source, "slug": person.slug, "name": person.shown, "releases": releases,
+                         "quotes": quotes, "titles": len(person.titles), "median_ms": round(ms, 1)})
+            print(f"{source:20s} {person.shown[:34]:34s} {releases:5d} releases {quotes:5d} quotes {ms:7.1f} ms",
+                  flush=True)
+    report = {"table_build_s": round(build_s, 1), "people": len(table.people), "pages": rows,
+              "p50_ms": percentile(times, 0.5), "p95_ms": percentile(times, 0.95),
+              "hundred_plus": {"pages": len(big), "p50_ms": percentile(big, 0.5), "p95_ms": percentile(big, 0.95),
+                               "max_ms": round(max(big), 1) if big else 0.0}}
+    print(json.dumps({k: v for k, v in report.items() if k != "pages"}))
+    if screenshots:
+        _screenshots(app, [r["slug"] for r in rows])
+    return report
+
+
+def _screenshots(app: Any, slugs: list[str]) -> None:
+    import shutil
+    import threading
+
+    from playwright.sync_api import sync_playwright
+    from waitress.server import create_server
+
+    out = Path(__file__).resolve().parents[1] / "test-artifacts" / "speakers"
+    out.mkdir(parents=True, exist_ok=True)
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    threading.Thread(target=server.run, daemon=True).start()
+    base = f"http://127.0.0.1:{server.effective_port}"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        for slug in slugs:
+            page.goto(f"{base}/speakers/{slug}")
+            page.screenshot(path=str(out / f"{slug}.png"))
+        browser.close()
+    server.close()
+    print(f"{len(slugs)} screenshots in {out}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--index", required=True, type=Path)
@@ -363,7 +438,13 @@ def main() -> None:
     parser.add_argument("--minhash", type=int, default=0, metavar="RELEASES",
                         help="Instead: compare candidate retrieval with a MinHash LSH Ensemble over this many releases "
                              "(needs `pip install datasketch`)")
+    parser.add_argument("--speaker-pages", type=int, default=0, metavar="PEOPLE",
+                        help="Instead: time the pages of this many most quoted people of each source")
+    parser.add_argument("--screenshots", action="store_true", help="with --speaker-pages: screenshots of them")
     args = parser.parse_args()
+    if args.speaker_pages:
+        print("saved", save("quotes-speakers", speaker_pages(args.index, args.speaker_pages, args.screenshots)))
+        return
     if args.minhash:
         reader = IndexReader(IndexHome(args.index))
         with reader.snapshot() as snap:
