@@ -158,7 +158,7 @@ def _prepare(text: str) -> tuple[str, list[Words], list[str]]:
     return raw, fragments, ignored
 
 
-def _weights(snap: Snapshot, words: list[str]) -> tuple[list[float], dict[str, int]]:
+def _weights(snap: Snapshot, words: list[str]) -> list[float]:
     """A weight per passage word, its rarity in the archive (idf); a word the archive lacks weighs the median
     (a typo must not weigh as much as the rarest word)."""
     distinct = list(dict.fromkeys(words))
@@ -167,7 +167,7 @@ def _weights(snap: Snapshot, words: list[str]) -> tuple[list[float], dict[str, i
     size = max(1, snap.tables.size)
     idf = {w: math.log(1 + size / df[w]) for w in distinct if df[w]}
     default = float(np.median(list(idf.values()))) if idf else 1.0
-    return [idf.get(w, default) for w in words], df
+    return [idf.get(w, default) for w in words]
 
 
 def _candidates(snap: Snapshot, passage: str, deadline: Deadline) -> tuple[np.ndarray, np.ndarray]:
@@ -284,7 +284,7 @@ def find_quote(source: Snapshot | IndexReader, text: str, *, seconds: float | No
                           "search for fewer words with the search box.")
         return _done(result, started)
     with snapshot_of(source) as snap:
-        weights, _df = _weights(snap, passage_words)
+        weights = _weights(snap, passage_words)
         docs, mass = _candidates(snap, passage, deadline)
         matches: list[QuoteMatch] = []
         evidence: dict[str, float] = {}

@@ -368,6 +368,8 @@ def speaker_pages(index: Path, per_source: int, screenshots: bool) -> dict[str, 
         with snap.lock:
             table = SpeakerTable.build(snap.searcher.reader(), snap.tables)
         build_s = time.perf_counter() - started
+        if SpeakerTable.load(snap.path) is None:  # an index written before speaker pages: as a commit would now
+            table.save(snap.path)
         by_source: dict[str, list[tuple[int, Any, int]]] = {}
         for person in sorted(table.people, key=lambda p: -p.quotes)[:2000]:
             docs = person_docs(snap, person)
