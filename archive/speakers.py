@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -97,10 +98,12 @@ class SpeakerTable:
     # -- building and storing -----------------------------------------------------------------------
 
     @classmethod
-    def build(cls, reader: Any, tables: FacetTables) -> SpeakerTable:
+    def build(cls, reader: Any, tables: FacetTables, lock: Any = None) -> SpeakerTable:
         """From a Whoosh reader of the generation and its facet tables: people, titles with dates, quotes.
-        Reads the stored releases that name a speaker, once."""
-        spellings, docs = speaker_spellings(reader)
+        Reads the stored releases that name a speaker, once; ``lock`` (a snapshot's) is held for each read only."""
+        lock = lock or nullcontext()
+        with lock:
+            spellings, docs = speaker_spellings(reader)
         groups = people_of(spellings, docs)
         facet = tables.tables["speaker"]
         counts = np.bincount(facet.pair_value, minlength=len(facet.values))
@@ -117,7 +120,9 @@ class SpeakerTable:
         titles: dict[int, dict[str, list[Any]]] = {id(p): {} for p in people}
         wanted = np.unique(np.concatenate(docs)) if docs else np.zeros(0, dtype=np.int64)
         for doc in wanted[tables.live[wanted] if len(wanted) else []].tolist():
-            release = record_from_stored(reader.stored_fields(doc))
+            with lock:
+                stored = reader.stored_fields(doc)
+            release = record_from_stored(stored)
             day = int(tables.day[doc])
             for speaker in release.speakers:
                 person = owner.get(speaker.name.strip())
@@ -178,8 +183,7 @@ def speaker_table(snap: Any) -> SpeakerTable:
         found = SpeakerTable.load(s.path)
         if found is not None:
             return found
-        with s.lock:
-            return SpeakerTable.build(s.searcher.reader(), s.tables)
+        return SpeakerTable.build(s.searcher.reader(), s.tables, s.lock)
 
     return snap.cached("speakers", load)
 

@@ -365,8 +365,7 @@ def speaker_pages(index: Path, per_source: int, screenshots: bool) -> dict[str, 
     reader = app.extensions["archive_reader"]
     with reader.snapshot() as snap:
         started = time.perf_counter()
-        with snap.lock:
-            table = SpeakerTable.build(snap.searcher.reader(), snap.tables)
+        table = SpeakerTable.build(snap.searcher.reader(), snap.tables, snap.lock)
         build_s = time.perf_counter() - started
         if SpeakerTable.load(snap.path) is None:  # an index written before speaker pages: as a commit would now
             table.save(snap.path)
