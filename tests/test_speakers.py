@@ -201,3 +201,12 @@ def test_a_search_facet_counts_what_the_speaker_page_counts(samples, client):
     data = client.get("/api/speakers/barbara-lee").get_json()
     result = search(samples, SearchRequest(filters={"speaker": [data["name"]]}, page_size=1))
     assert result.total == data["releases"]
+
+
+def test_the_table_written_at_commit_is_what_an_older_index_builds_in_memory(samples):
+    from archive.speakers import SpeakerTable
+
+    with samples.snapshot() as snap:
+        saved = SpeakerTable.load(snap.path)
+        built = SpeakerTable.build(snap.searcher.reader(), snap.tables, snap.lock)
+    assert saved is not None and saved.people == built.people and saved.aliases == built.aliases
