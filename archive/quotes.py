@@ -158,25 +158,29 @@ def _prepare(text: str) -> tuple[str, list[Words], list[str]]:
     return raw, fragments, ignored
 
 
-def _weights(snap: Snapshot, words: list[str]) -> list[float]:
-    """A weight per passage word, its rarity in the archive (idf); a word the archive lacks weighs the median
-    (a typo must not weigh as much as the rarest word)."""
+def _frequencies(snap: Snapshot, words: list[str]) -> dict[str, int]:
+    """How many releases hold each word (``exact``: as written), looked up once per call."""
     distinct = list(dict.fromkeys(words))
     with snap.lock:
-        df = {w: snap.searcher.doc_frequency("exact", w) for w in distinct}
-    size = max(1, snap.tables.size)
-    idf = {w: math.log(1 + size / df[w]) for w in distinct if df[w]}
+        return {w: snap.searcher.doc_frequency("exact", w) for w in distinct}
+
+
+def _weights(size: int, words: list[str], df: dict[str, int]) -> list[float]:
+    """A weight per passage word, its rarity in the archive (idf); a word the archive lacks weighs the median
+    (a typo must not weigh as much as the rarest word)."""
+    idf = {w: math.log(1 + max(1, size) / df[w]) for w in set(words) if df.get(w)}
     default = float(np.median(list(idf.values()))) if idf else 1.0
     return [idf.get(w, default) for w in words]
 
 
-def _candidates(snap: Snapshot, passage: str, deadline: Deadline) -> tuple[np.ndarray, np.ndarray]:
+def _candidates(snap: Snapshot, passage: str, deadline: Deadline,
+                df: dict[str, int] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Releases holding enough of the passage's rarest words, best first (earliest among equals), with that
     score; copies of a release are included (they are grouped later), deleted releases are not."""
     tables = snap.tables
     terms = list(dict.fromkeys(tokens("exact", passage)))
-    with snap.lock:
-        df = {t: snap.searcher.doc_frequency("exact", t) for t in terms}
+    known = df or {}
+    df = {**known, **_frequencies(snap, [t for t in terms if t not in known])}
     rare = sorted((t for t in terms if df[t]), key=lambda t: (df[t], t))[:QUOTE_LOOKUP_WORDS]
     if not rare:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
@@ -284,8 +288,9 @@ def find_quote(source: Snapshot | IndexReader, text: str, *, seconds: float | No
                           "search for fewer words with the search box.")
         return _done(result, started)
     with snapshot_of(source) as snap:
-        weights = _weights(snap, passage_words)
-        docs, mass = _candidates(snap, passage, deadline)
+        df = _frequencies(snap, passage_words + tokens("exact", passage))
+        weights = _weights(snap.tables.size, passage_words, df)
+        docs, mass = _candidates(snap, passage, deadline, df)
         matches: list[QuoteMatch] = []
         evidence: dict[str, float] = {}
         strongest = 0.0  # the rare words' weight held by the best close match so far
