@@ -48,7 +48,7 @@ def test_the_api_answers_what_the_page_shows(client):
     match = group["matches"][0]
     assert (match["release_id"], match["paragraph"], match["speaker"]) == (GILES, 4, "Cynthia Giles")
     assert match["page"].endswith(f"/releases/{GILES}?paragraph=4#p4")
-    assert match["speaker_page"] == "/speakers/cynthia-giles"
+    assert match["speaker_page"] == "http://localhost/speakers/cynthia-giles"
     assert group["first_said"] == "2010-10-08"
     assert group["citation"]["permalink"].endswith(f"/releases/{GILES}#p4")
     assert "para. 4" in group["citation"]["styles"]["chicago"]["citation"]

@@ -12,7 +12,7 @@ from archive.quotes import QuoteMatch, QuoteResult, find_quote
 from archive.speakers import speaker_table
 from archive.urls import safe_url
 from web.params import MAX_QUERY, BadParameter
-from web.views.common import release_url, view
+from web.views.common import external_url, release_url, view
 
 bp = Blueprint("quotes", __name__)
 
@@ -26,12 +26,15 @@ def paragraph_url(match: QuoteMatch, external: bool = False) -> str:
     return release_url(match.release_id, external) + f"?paragraph={match.paragraph}#p{match.paragraph}"
 
 
-def speaker_url(name: str) -> str | None:
+def speaker_url(name: str, external: bool = False) -> str | None:
     """The page of the person a release names (None when the name is no speaker's)."""
     if not name:
         return None
     person = speaker_table(view()).of_name(name)
-    return url_for("speakers.speaker_page", slug=person.slug) if person else None
+    if person is None:
+        return None
+    return external_url("speakers.speaker_page", slug=person.slug) if external else \
+        url_for("speakers.speaker_page", slug=person.slug)
 
 
 def citation(match: QuoteMatch) -> dict[str, Any]:
@@ -52,7 +55,7 @@ def _json(result: QuoteResult) -> dict[str, Any]:
         for match, item in zip(group.matches, raw["matches"], strict=True):
             item["url"] = safe_url(match.url)
             item["page"] = paragraph_url(match, external=True)
-            item["speaker_page"] = speaker_url(match.speaker)
+            item["speaker_page"] = speaker_url(match.speaker, external=True)
     if result.groups:
         data["groups"][0]["citation"] = citation(result.groups[0].first)
     return data
