@@ -200,10 +200,36 @@ def _candidates(snap: Snapshot, passage: str, deadline: Deadline,
     present = tables.live | (tables.leader != np.arange(size))
     mass[~present] = 0
     docs = np.flatnonzero(mass >= max(MIN_CANDIDATE_SHARE * total, 1e-9))
+    if len(docs) > MAX_QUOTE_CANDIDATES and np.count_nonzero(mass[docs] >= mass[docs].max() - 1e-9) > MAX_QUOTE_CANDIDATES:
+        # More releases hold every looked-up word than can be compared (a passage of common words): those that
+        # hold its rarest stretch word for word come first.
+        held = _holding_phrase(snap, passage, df, deadline)
+        mass[held[present[held]]] += total
     days = tables.day[docs]
     undated = np.where(days > 0, days, np.iinfo(np.int64).max)
     order = np.lexsort((docs, undated, -mass[docs]))
     return docs[order], mass[docs[order]]
+
+
+PHRASE_WORDS = 5  # words of the passage's rarest stretch looked up as a phrase when its words are all common
+
+
+def _holding_phrase(snap: Snapshot, passage: str, df: dict[str, int], deadline: Deadline) -> np.ndarray:
+    """The releases holding, word for word, the stretch of ``PHRASE_WORDS`` words of the passage (of one of
+    its fragments) whose words are rarest."""
+    best: tuple[float, list[str]] = (-1.0, [])
+    for fragment in fragments_of(passage):
+        terms = tokens("exact", fragment.text)
+        for start in range(max(1, len(terms) - PHRASE_WORDS + 1)):
+            window = terms[start:start + PHRASE_WORDS]
+            rarity = sum(1.0 / (1 + df.get(t, 0)) for t in window)
+            if len(window) > 1 and rarity > best[0]:
+                best = (rarity, window)
+    if not best[1]:
+        return np.zeros(0, dtype=np.int64)
+    parsed = parse_query('"' + " ".join(best[1]) + '"')
+    found = evaluate(snap.searcher, parsed.whoosh, snap.lock, deadline) if parsed.whoosh is not None else None
+    return found[0][found[0] < snap.tables.size] if found is not None else np.zeros(0, dtype=np.int64)
 
 
 def _speaker(release: Release, paragraph: Words, quote: str) -> tuple[str, str]:
