@@ -26,7 +26,7 @@ RETRY_AFTER_SECONDS = 5  # what a 503 for a search over budget tells the client
 MIN_QUOTE_WORDS = 5  # a shorter passage is a search, not a quote
 MAX_QUOTE_WORDS = 80  # words of a pasted passage read; the rest is ignored with a notice
 MAX_QUOTE_CHARS = 1500  # characters of a pasted passage read
-QUOTE_LOOKUP_WORDS = 8  # the passage's rarest words whose releases are gathered as candidates
+QUOTE_LOOKUP_WORDS = 6  # the passage's rarest words whose releases are gathered as candidates
 MAX_QUOTE_CANDIDATES = 40  # releases compared word by word with the passage
 MAX_QUOTE_GROUPS = 10  # texts shown (each with every copy found)
 

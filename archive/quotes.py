@@ -44,6 +44,7 @@ from archive.limits import (
     MAX_QUOTE_CHARS,
     MAX_QUOTE_GROUPS,
     MAX_QUOTE_WORDS,
+    MAX_SPELL_LENGTH,
     MIN_QUOTE_WORDS,
     QUOTE_LOOKUP_WORDS,
     Deadline,
@@ -52,6 +53,7 @@ from archive.model import Release
 from archive.query import parse_query, tokens
 from archive.search import snapshot_of
 from archive.store import IndexReader, Snapshot
+from archive.suggest import speller
 
 MATCH_SCORE = 0.6  # Dice over words: 10 of 12 words the same in the same order scores 0.83
 MIN_COVERAGE = 0.55  # share of the passage's weight (rare words weigh more) the paragraph must hold
@@ -159,10 +161,22 @@ def _prepare(text: str) -> tuple[str, list[Words], list[str]]:
 
 
 def _frequencies(snap: Snapshot, words: list[str]) -> dict[str, int]:
-    """How many releases hold each word (``exact``: as written), looked up once per call."""
-    distinct = list(dict.fromkeys(words))
+    """How many releases hold each word (``exact``: as written). The generation's spelling vocabulary knows
+    most words without a look-up in every segment, words of one or two letters count as in every release;
+    Whoosh is asked only for the rest (numbers, words in one release or none)."""
+    vocabulary = speller(snap).vocabularies.get("exact")
+    found: dict[str, int] = {}
+    for word in dict.fromkeys(words):
+        if len(word) <= 2 and word.isalpha():  # of, to, in: the commonest words, never among the rare ones
+            found[word] = snap.tables.size
+            continue
+        n = vocabulary.frequency(word) if vocabulary is not None and 3 <= len(word) <= MAX_SPELL_LENGTH else 0
+        if n:
+            found[word] = n
+    rest = [w for w in dict.fromkeys(words) if w not in found]
     with snap.lock:
-        return {w: snap.searcher.doc_frequency("exact", w) for w in distinct}
+        found.update((w, snap.searcher.doc_frequency("exact", w)) for w in rest)
+    return found
 
 
 def _weights(size: int, words: list[str], df: dict[str, int]) -> list[float]:
@@ -200,36 +214,10 @@ def _candidates(snap: Snapshot, passage: str, deadline: Deadline,
     present = tables.live | (tables.leader != np.arange(size))
     mass[~present] = 0
     docs = np.flatnonzero(mass >= max(MIN_CANDIDATE_SHARE * total, 1e-9))
-    if len(docs) > MAX_QUOTE_CANDIDATES and np.count_nonzero(mass[docs] >= mass[docs].max() - 1e-9) > MAX_QUOTE_CANDIDATES:
-        # More releases hold every looked-up word than can be compared (a passage of common words): those that
-        # hold its rarest stretch word for word come first.
-        held = _holding_phrase(snap, passage, df, deadline)
-        mass[held[present[held]]] += total
     days = tables.day[docs]
     undated = np.where(days > 0, days, np.iinfo(np.int64).max)
     order = np.lexsort((docs, undated, -mass[docs]))
     return docs[order], mass[docs[order]]
-
-
-PHRASE_WORDS = 5  # words of the passage's rarest stretch looked up as a phrase when its words are all common
-
-
-def _holding_phrase(snap: Snapshot, passage: str, df: dict[str, int], deadline: Deadline) -> np.ndarray:
-    """The releases holding, word for word, the stretch of ``PHRASE_WORDS`` words of the passage (of one of
-    its fragments) whose words are rarest."""
-    best: tuple[float, list[str]] = (-1.0, [])
-    for fragment in fragments_of(passage):
-        terms = tokens("exact", fragment.text)
-        for start in range(max(1, len(terms) - PHRASE_WORDS + 1)):
-            window = terms[start:start + PHRASE_WORDS]
-            rarity = sum(1.0 / (1 + df.get(t, 0)) for t in window)
-            if len(window) > 1 and rarity > best[0]:
-                best = (rarity, window)
-    if not best[1]:
-        return np.zeros(0, dtype=np.int64)
-    parsed = parse_query('"' + " ".join(best[1]) + '"')
-    found = evaluate(snap.searcher, parsed.whoosh, snap.lock, deadline) if parsed.whoosh is not None else None
-    return found[0][found[0] < snap.tables.size] if found is not None else np.zeros(0, dtype=np.int64)
 
 
 def _speaker(release: Release, paragraph: Words, quote: str) -> tuple[str, str]:
@@ -252,15 +240,24 @@ def _speaker(release: Release, paragraph: Words, quote: str) -> tuple[str, str]:
     return (best.name, best.title) if best else ("", "")
 
 
-def _match(release: Release, fragments: list[Words], weights: list[float],
-           passage_words: list[str]) -> QuoteMatch | None:
+def _match(release: Release, fragments: list[Words], weights: list[float], passage_words: list[str],
+           seen: dict[str, Alignment | None]) -> QuoteMatch | None:
+    """The release's paragraph that best holds the passage, if it is close enough. ``seen`` keeps each paragraph
+    text's alignment for the call: boilerplate and copies repeat the same paragraph on many releases."""
     wanted = set(passage_words)
+    # The passage's four weightiest words: a paragraph holding none of them (as letters anywhere) is skipped
+    # before its words are read.
+    telling = [w for _w, w in sorted(zip(weights, passage_words, strict=True), reverse=True)[:4] if len(w) > 3]
     best: tuple[int, Alignment] | None = None
     for n, text in enumerate(release.paragraphs, start=1):
-        words = folded_words(text)
-        if len(wanted.intersection(words)) < 0.3 * len(wanted):
+        if text in seen:
+            found = seen[text]
+        elif telling and not any(w in text.casefold() for w in telling):
             continue
-        found = align([f.words for f in fragments], words, weights)
+        else:
+            words = folded_words(text)
+            enough = len(wanted.intersection(words)) >= 0.3 * len(wanted)
+            found = seen[text] = align([f.words for f in fragments], words, weights) if enough else None
         if found is not None and (best is None or found.score > best[1].score):
             best = (n, found)
     if best is None or best[1].score < MATCH_SCORE or best[1].coverage < MIN_COVERAGE:
@@ -319,6 +316,7 @@ def find_quote(source: Snapshot | IndexReader, text: str, *, seconds: float | No
         docs, mass = _candidates(snap, passage, deadline, df)
         matches: list[QuoteMatch] = []
         evidence: dict[str, float] = {}
+        seen: dict[str, Alignment | None] = {}
         strongest = 0.0  # the rare words' weight held by the best close match so far
         pruned = False
         for doc, held in zip(docs[:MAX_QUOTE_CANDIDATES], mass, strict=False):
@@ -327,7 +325,7 @@ def find_quote(source: Snapshot | IndexReader, text: str, *, seconds: float | No
                 pruned = True  # lacking this much of what a close match holds, no paragraph passes MIN_COVERAGE
                 break
             result.compared += 1
-            found = _match(snap.release_at(int(doc)), fragments, weights, passage_words)
+            found = _match(snap.release_at(int(doc)), fragments, weights, passage_words, seen)
             if found is not None:
                 matches.append(found)
                 evidence[found.release_id] = float(held)
