@@ -24,14 +24,14 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 TYPO_WEIGHT = 0.6  # a mistyped word counts this much of a word matched exactly
 _WORD = re.compile(r"[^\W_]+(?:['\u2019\u2018\u02bc][^\W_]+)*")
-_APOSTROPHES = str.maketrans("", "", "'\u2019\u2018\u02bc")
+APOSTROPHES = str.maketrans("", "", "'\u2019\u2018\u02bc")
 # An ellipsis marks a cut: "…", "...", ". . .", "[…]" or "[...]".
 _ELLIPSIS = re.compile(r"\[\s*(?:\u2026|\.\s?\.\s?\.)\s*\]|\u2026|\.\s?\.\s?\.")
 
 
 def fold(word: str) -> str:
     """A word as compared: lower case, without apostrophes or accents."""
-    return _unaccented(word.translate(_APOSTROPHES).casefold())
+    return _unaccented(word.translate(APOSTROPHES).casefold())
 
 
 def _unaccented(word: str) -> str:
@@ -46,7 +46,7 @@ _PLAIN_WORD = re.compile(r"[^\W_]+")
 def folded_words(text: str) -> list[str]:
     """The folded words of ``words_of(text)`` without their offsets, several times faster: what a paragraph
     is compared with before the best one is marked up."""
-    return [_unaccented(w) for w in _PLAIN_WORD.findall(text.translate(_APOSTROPHES).casefold())]
+    return [_unaccented(w) for w in _PLAIN_WORD.findall(text.translate(APOSTROPHES).casefold())]
 
 
 @dataclass

@@ -28,6 +28,7 @@ from rapidfuzz import fuzz
 
 from archive import limits
 from archive.alignment import (
+    APOSTROPHES,
     Alignment,
     Words,
     align,
@@ -252,9 +253,10 @@ def _match(release: Release, fragments: list[Words], weights: list[float], passa
     for n, text in enumerate(release.paragraphs, start=1):
         if text in seen:
             found = seen[text]
-        elif telling and not any(w in text.casefold() for w in telling):
-            continue
         else:
+            lowered = text.casefold().translate(APOSTROPHES)
+            if telling and not any(w in lowered for w in telling):
+                continue
             words = folded_words(text)
             enough = len(wanted.intersection(words)) >= 0.3 * len(wanted)
             found = seen[text] = align([f.words for f in fragments], words, weights) if enough else None
