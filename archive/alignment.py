@@ -23,7 +23,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, Levenshtein
 
 TYPO_WEIGHT = 0.6  # a mistyped word counts this much of a word matched exactly
-_WORD = re.compile(r"[^\W_]+(?:['\u2019\u2018\u02bc][^\W_]+)*")
+# A number written with thousands separators is one word ("$15,215" and "15215" compare equal).
+_WORD = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)|[^\W_]+(?:['\u2019\u2018\u02bc][^\W_]+)*")
 APOSTROPHES = str.maketrans("", "", "'\u2019\u2018\u02bc")
 # An ellipsis marks a cut: "…", "...", ". . .", "[…]" or "[...]".
 _ELLIPSIS = re.compile(r"\[\s*(?:\u2026|\.\s?\.\s?\.)\s*\]|\u2026|\.\s?\.\s?\.")
@@ -31,7 +32,7 @@ _ELLIPSIS = re.compile(r"\[\s*(?:\u2026|\.\s?\.\s?\.)\s*\]|\u2026|\.\s?\.\s?\.")
 
 def fold(word: str) -> str:
     """A word as compared: lower case, without apostrophes or accents."""
-    return _unaccented(word.translate(APOSTROPHES).casefold())
+    return _unaccented(word.translate(APOSTROPHES).casefold().replace(",", ""))
 
 
 def _unaccented(word: str) -> str:
@@ -40,13 +41,13 @@ def _unaccented(word: str) -> str:
     return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode("ascii") or word
 
 
-_PLAIN_WORD = re.compile(r"[^\W_]+")
+_PLAIN_WORD = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)|[^\W_]+")
 
 
 def folded_words(text: str) -> list[str]:
     """The folded words of ``words_of(text)`` without their offsets, several times faster: what a paragraph
     is compared with before the best one is marked up."""
-    return [_unaccented(w) for w in _PLAIN_WORD.findall(text.translate(APOSTROPHES).casefold())]
+    return [_unaccented(w.replace(",", "")) for w in _PLAIN_WORD.findall(text.translate(APOSTROPHES).casefold())]
 
 
 @dataclass

@@ -22,6 +22,12 @@ def test_folding_forgives_case_accents_curly_quotes_and_the_apostrophes_a_scrape
         folded_words("the department of justices cafe rocks") == words_of("the Department of Justices Caf\u00e9 rocks").words
 
 
+def test_numbers_compare_with_or_without_thousands_separators():
+    assert folded_words("ordered to pay $15,215 of restitution, 1,000,000 and 3,5") == \
+        folded_words("ordered to pay $15215 of restitution, 1000000 and 3 5") == \
+        words_of("Ordered to pay $15,215 of restitution, 1,000,000 and 3,5").words
+
+
 def test_an_exact_passage_scores_one_and_marks_its_stretch():
     found, marked, _ = aligned("We're excited to showcase some truly unique items at our Salinas location")
     assert found.score == 1.0 and found.coverage == 1.0
