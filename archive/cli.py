@@ -297,6 +297,66 @@ def cite_command(release_id: str, index_path: Path | None, fmt: str, paragraph: 
     click.echo(text, nl=False)
 
 
+@main.command("quote")
+@click.argument("passage")
+@index_option
+@click.option("--limit", type=click.IntRange(1, 10), default=5, show_default=True, help="Texts shown.")
+@click.option("--base-url", envvar="ARCHIVE_BASE_URL", default=None,
+              help="The archive's public address ($ARCHIVE_BASE_URL), for the permalink in the citation.")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON.")
+def quote_command(passage: str, index_path: Path | None, limit: int, base_url: str | None, as_json: bool) -> None:
+    """Find who said a passage, where and when: 5-80 words as found, even misquoted or cut.
+
+    Exits with status 1 when no release holds it. Example: archive quote "we will not rest until every family has clean water"
+    """
+    from archive.citations import all_styles
+    from archive.quotes import find_quote
+    from archive.urls import base_url as checked_base_url
+
+    try:
+        base = checked_base_url(base_url) if base_url else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--base-url") from None
+    with open_snapshot(index_path) as snap:
+        result = find_quote(snap, passage, seconds=CLI_SEARCH_SECONDS, limit=limit)
+        best = result.groups[0].first if result.groups else None
+        release = snap.get(best.release_id) if best else None
+    if as_json:
+        emit_json(result.to_dict())
+    else:
+        _print_quote(result)
+        if best and release:
+            permalink = f"{base}/releases/{release.id}" if base else None
+            note = all_styles(release, permalink, date.today(), best.paragraph)["chicago"].citation
+            click.echo(f"\ncite (Chicago note): {note}" + (f"\n  {permalink}#p{best.paragraph}" if permalink else ""))
+    if not result.groups:
+        sys.exit(1)
+
+
+def _print_quote(result: Any) -> None:
+    for notice in result.ignored:
+        click.echo(f"ignored: {notice}")
+    if not result.groups:
+        click.echo(f"No match. {result.message}")
+        return
+    click.echo(f"{len(result.groups)} text{'s' if len(result.groups) > 1 else ''} found ({result.took_ms} ms)")
+    for n, group in enumerate(result.groups, start=1):
+        m = group.first
+        said = "first said" if len(group.matches) > 1 else "said"
+        who = f" by {m.speaker}" + (f" ({m.speaker_title})" if m.speaker_title else "") if m.speaker else ""
+        click.echo(f"\n{n}. {said} {m.date or 'undated'}{who}, {round(m.score * 100)}% the same")
+        click.echo(f"   {m.title}\n   {m.release_id} paragraph {m.paragraph}" + (f" · {m.issuer}" if m.issuer else ""))
+        click.echo(f"   \u201c{m.quote}\u201d")
+        differs = [f"{whose} \u201c{' '.join(words)}\u201d" for whose, words in
+                   (("the release has", m.theirs), ("the passage has", m.yours)) if words]
+        if differs:
+            click.echo("   differs: " + "; ".join(differs))
+        for copy in group.matches[1:]:
+            click.echo(f"   also {copy.date or 'undated'}: {copy.release_id} paragraph {copy.paragraph}")
+        if group.more:
+            click.echo(f"   and {group.more} more releases with the same rare words, not compared")
+
+
 def _load_plugins() -> None:
     for ep in entry_points(group="press_archive.commands"):
         try:

@@ -23,12 +23,23 @@ TERMS_FILE = "facet-terms.json"
 TABLES_VERSION = 2
 
 
+def people_of(values: list[str], docs: list[np.ndarray]) -> list[tuple[int, list[int]]]:
+    """One entry per person across the archive (``archive/people.py``): the spelling shown (the most frequent)
+    and every spelling's index. The speaker facet and the speaker pages (``archive/speakers.py``) share it."""
+    return [(max(members, key=lambda i: (len(docs[i]), -i)), members)
+            for members in group_people(values, [len(d) for d in docs])]
+
+
+def speaker_spellings(reader: Any) -> tuple[list[str], list[np.ndarray]]:
+    """Every speaker name as written in releases, with the documents (live or not) that name it."""
+    postings = _postings_by_term(reader, FACET_FIELDS["speaker"])
+    return [display_facet_value(term.decode("utf-8")) for term in postings], list(postings.values())
+
+
 def _merge_variants(values: list[str], docs: list[np.ndarray]) -> tuple[list[str], list[np.ndarray]]:
-    """One facet value per person across the archive (``archive/people.py``): variants merge under the most
-    frequent spelling."""
+    """One facet value per person across the archive: variants merge under the most frequent spelling."""
     merged_values, merged_docs = [], []
-    for members in group_people(values, [len(d) for d in docs]):
-        best = max(members, key=lambda i: (len(docs[i]), -i))
+    for best, members in people_of(values, docs):
         merged_values.append(values[best])
         merged_docs.append(np.unique(np.concatenate([docs[i] for i in members])) if len(members) > 1 else docs[best])
     return merged_values, merged_docs
@@ -102,11 +113,12 @@ class FacetTables:
             day[:] = np.fromiter((column[i] for i in range(size)), dtype=np.int64, count=size)
         tables = {}
         for facet, field in FACET_FIELDS.items():
-            postings = _postings_by_term(reader, field)
-            values = [display_facet_value(term.decode("utf-8")) for term in postings]
-            docs = list(postings.values())
             if facet == "speaker":
-                values, docs = _merge_variants(values, docs)
+                values, docs = _merge_variants(*speaker_spellings(reader))
+            else:
+                postings = _postings_by_term(reader, field)
+                values = [display_facet_value(term.decode("utf-8")) for term in postings]
+                docs = list(postings.values())
             pair_doc = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
             pair_value = np.repeat(np.arange(len(values), dtype=np.int64), [len(d) for d in docs])
             keep = live[pair_doc] if len(pair_doc) else np.zeros(0, dtype=bool)

@@ -22,6 +22,13 @@ MAX_SPELL_TRIES = 6  # respelt queries counted to choose between equally close s
 SEARCH_SECONDS = 2.0  # matching budget of one web search; the CLI allows more
 CLI_SEARCH_SECONDS = 60.0
 RETRY_AFTER_SECONDS = 5  # what a 503 for a search over budget tells the client
+# The quote finder (archive/quotes.py) runs against the same SEARCH_SECONDS budget.
+MIN_QUOTE_WORDS = 5  # a shorter passage is a search, not a quote
+MAX_QUOTE_WORDS = 80  # words of a pasted passage read; the rest is ignored with a notice
+MAX_QUOTE_CHARS = 1500  # characters of a pasted passage read
+QUOTE_LOOKUP_WORDS = 6  # the passage's rarest words whose releases are gathered as candidates
+MAX_QUOTE_CANDIDATES = 40  # releases compared word by word with the passage
+MAX_QUOTE_GROUPS = 10  # texts shown (each with every copy found)
 
 
 class SearchTimeout(ArchiveError):

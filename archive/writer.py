@@ -1,5 +1,5 @@
 """The one Whoosh writer: adds, replaces and deletes releases in an unpublished generation, then builds the
-per-generation tables every search reads (facets, spelling vocabulary) before the generation is published."""
+per-generation tables every search reads (facets, spelling vocabulary, speakers) before the generation is published."""
 
 from __future__ import annotations
 
@@ -76,10 +76,13 @@ class IndexWriter:
         self._writer.commit(mergetype=_merge_small_segments)
         from archive import spelling
         from archive.facets import FacetTables  # built once per commit, read by every search
+        from archive.speakers import SpeakerTable
 
         with self._index.reader() as reader:
-            FacetTables.build(reader).save(self.gen)
+            tables = FacetTables.build(reader)
+            tables.save(self.gen)
             spelling.save(self.gen, spelling.build(reader))
+            SpeakerTable.build(reader, tables).save(self.gen)  # read by the speaker pages
 
     def cancel(self) -> None:
         self._writer.cancel()

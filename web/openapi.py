@@ -167,14 +167,44 @@ def _get(summary: str, ok: dict[str, Any], parameters: list[dict[str, Any]], *, 
          description: str = "") -> dict[str, Any]:
     responses: dict[str, Any] = {"200": ok, "304": {"description": "Not modified since the ETag or date sent."}}
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-    text = {"400": "A parameter is malformed or over its cap", "404": "No such release",
-            "301": "The release moved to a new id"}
+    text = {"400": "A parameter is malformed or over its cap", "404": "No such release (or person)",
+            "301": "The release moved to a new id",
+            "503": "Over the time budget: retry after the Retry-After header's seconds"}
     for code in errors:
         responses[code] = {"description": text[code], **(error if code != "301" else {})}
     operation: dict[str, Any] = {"summary": summary, "parameters": parameters, "responses": responses}
     if description:
         operation["description"] = description
     return {"get": operation}
+
+
+def _get_json(summary: str, parameters: list[dict[str, Any]], found: str) -> dict[str, Any]:
+    """A JSON endpoint of the quote finder or speaker pages: open-ended object, 404 for no such person, 503 over budget."""
+    return _get(summary, _ok(found, "application/json", {"type": "object"}), parameters, errors=("400", "404", "503"))
+
+
+_SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,100}$"}}
+_PAGE = _param("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": 10000})
+# Issue 17: the quote finder and speaker pages' JSON twins.
+QUOTE_PATHS = {
+    "/api/quote": _get_json(
+        "Find the releases and paragraphs holding a passage of 5-80 words pasted as found (misquoted, cut, reordered): "
+        "groups of copies of one text, earliest first, each match with its score, paragraph, speaker, the words that "
+        "differ, and a pinpointed citation of the best group's earliest release. `marked` and `passage_marked` are "
+        "escaped HTML with <mark> (matched) and <mark class=\"differs\"> (differing words); every other string is raw "
+        "text. No match: `groups` is empty and `status` is `no-match`.",
+        [_param("q", "The passage (up to 1,500 characters and 80 words are read).", {"type": "string"})],
+        "The quote's releases, best first"),
+    "/api/speakers": _get_json(
+        "People quoted in releases, most releases first, 50 a page; `q` finds a name in any of its spellings.",
+        [_param("q", "Part of a name.", {"type": "string"}), _PAGE], "A page of people"),
+    "/api/speakers/{slug}": _get_json(
+        "One person: every spelling, titles with the dates seen, issuers, releases per year, people they appear with, "
+        "and a page of their releases with each quote and the paragraph holding it. Another spelling's slug "
+        "redirects (301).",
+        [_SLUG, _PAGE, _param("order", "Date order of the releases.", {"type": "string", "enum": ["oldest", "newest"]})],
+        "The person's record"),
+}
 
 
 def openapi_document() -> dict[str, Any]:
@@ -217,6 +247,7 @@ def openapi_document() -> dict[str, Any]:
             "/releases/{id}": _get("A release's page (HTML), with its citation box.",
                                    _ok("Release page", "text/html", html), [ID, PARAGRAPH],
                                    errors=("301", "400", "404")),
+            **QUOTE_PATHS,
         },
         "components": {"schemas": {
             "Error": ERROR, "Hit": HIT, "Facet": FACET, "Bucket": BUCKET, "SearchResult": SEARCH_RESULT,

@@ -9,10 +9,11 @@ from flask import Flask, Response, jsonify, redirect, render_template, request, 
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from archive.limits import SearchTimeout
+from archive.quotes import looks_like_quote
 from archive.search import facet_names
 from archive.store import NoIndex
 from web.params import MAX_FILTER_VALUES, BadParameter
-from web.views import api, citations, feeds, pages
+from web.views import api, citations, feeds, pages, quotes, speakers
 from web.views.common import close_view, external_url, public_url
 
 CSP = (
@@ -26,6 +27,9 @@ def register(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(citations.bp)
+    app.register_blueprint(quotes.bp)  # issue 17: the quote finder and speaker pages
+    app.register_blueprint(speakers.bp)
+    app.jinja_env.globals["looks_like_quote"] = looks_like_quote
     app.jinja_env.globals["facet_labels"] = pages.FACET_LABELS
     app.jinja_env.globals["external_url"] = external_url
     app.teardown_request(close_view)  # each request reads one snapshot of the index, closed when it ends
