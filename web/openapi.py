@@ -183,6 +183,7 @@ def _get_json(summary: str, parameters: list[dict[str, Any]], found: str) -> dic
     return _get(summary, _ok(found, "application/json", {"type": "object"}), parameters, errors=("400", "404", "503"))
 
 
+HTML = {"type": "string", "contentMediaType": "text/html"}
 _SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,100}$"}}
 _PAGE = _param("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": 10000})
 # Issue 17: the quote finder and speaker pages' JSON twins.
@@ -204,6 +205,22 @@ QUOTE_PATHS = {
         "redirects (301).",
         [_SLUG, _PAGE, _param("order", "Date order of the releases.", {"type": "string", "enum": ["oldest", "newest"]})],
         "The person's record"),
+    "/quote": _get("The quote finder's page (HTML); its JSON twin is /api/quote.",
+                   _ok("Quote page", "text/html", HTML), [_param("q", "The passage.", {"type": "string"})],
+                   errors=("400", "503")),
+    "/speakers": _get("The people quoted (HTML); its JSON twin is /api/speakers.", _ok("Speakers", "text/html", HTML),
+                      [_param("q", "Part of a name.", {"type": "string"}), _PAGE]),
+    "/speakers/{slug}": _get("One person's page (HTML); its JSON twin is /api/speakers/{slug}.",
+                             _ok("Speaker page", "text/html", HTML), [_SLUG, _PAGE], errors=("400", "404")),
+    "/speakers/{slug}/feed.atom": _get("An Atom feed of one person's newest releases.",
+                                       _ok("Atom 1.0", "application/atom+xml", {"type": "string"}), [_SLUG],
+                                       errors=("404",)),
+    "/speakers/{slug}/cite.{ext}": _get(
+        "Every release quoting one person as one citation file: BibTeX (bib), RIS (ris) or CSL-JSON (json).",
+        {"description": "The citations as an attachment", "headers": CACHING_HEADERS,
+         "content": {mimetype: {"schema": {"type": "string"}} for _fmt, mimetype in DOWNLOADS.values()}},
+        [_SLUG, {"name": "ext", "in": "path", "required": True, "schema": {"type": "string", "enum": list(DOWNLOADS)}}],
+        errors=("404",)),
 }
 
 
