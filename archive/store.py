@@ -19,6 +19,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
+from archive.facets import WITHDRAWN_CODE
 from archive.home import (  # noqa: F401  (re-exported: callers import the index's pieces from here)
     INDEX_VERSION,
     READERS_LOCK,
@@ -31,7 +32,6 @@ from archive.home import (  # noqa: F401  (re-exported: callers import the index
     write_atomic,
     write_manifest,
 )
-from archive.facets import WITHDRAWN_CODE
 from archive.model import Release
 from archive.schema import record_from_stored
 from archive.versions import Ledger, version_doc_id

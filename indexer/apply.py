@@ -5,9 +5,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
-
 from datetime import UTC, datetime
+from typing import Any
 
 from archive.model import Release
 from archive.schema import analysed_document, record_from_stored
