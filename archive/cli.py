@@ -214,6 +214,12 @@ def cite_command(release_id: str, index_path: Path | None, fmt: str, paragraph: 
     click.echo(text, nl=False)
 
 
+def _changes_command() -> click.Command:
+    from archive.changes_cli import changes_command
+
+    return changes_command
+
+
 def _load_plugins() -> None:
     for ep in entry_points(group="press_archive.commands"):
         try:
@@ -225,6 +231,7 @@ def _load_plugins() -> None:
 
 
 _load_plugins()
+main.add_command(_changes_command(), "changes")
 
 if __name__ == "__main__":
     main()

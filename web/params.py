@@ -83,7 +83,16 @@ def request_from_args(args: MultiDict, page_size: int = 20) -> SearchRequest:
         page_size=_int(args, "size", page_size, 1, 100),
         facet_limit=_int(args, "facets", 10, 1, 500),
         facet_search=facet_search,
+        all_versions=_versions(args),
     )
+
+
+def _versions(args: MultiDict) -> bool:
+    """``versions=all`` searches earlier versions of releases too (``current``, the default, does not)."""
+    raw = args.get("versions", "") or "current"
+    if raw not in ("current", "all"):
+        raise BadParameter("parameter 'versions' must be 'current' or 'all'")
+    return raw == "all"
 
 
 def to_query(request: SearchRequest, **changes: object) -> str:
@@ -92,6 +101,7 @@ def to_query(request: SearchRequest, **changes: object) -> str:
         "q": request.q, "from": request.date_from, "to": request.date_to,
         "sort": request.sort if request.sort != "relevance" else "",
         "page": request.page if request.page != 1 else "",
+        "versions": "all" if request.all_versions else "",
     }
     for name, values in request.filters.items():
         params[name] = list(values)

@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 from archive.limits import SearchTimeout
 from archive.store import NoIndex
 from web.params import BadParameter
-from web.views import api, citations, feeds, pages
+from web.views import api, changes, citations, feeds, pages, versions
 from web.views.common import close_view, external_url, public_url
 
 CSP = (
@@ -24,6 +24,8 @@ def register(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(citations.bp)
+    app.register_blueprint(versions.bp)
+    app.register_blueprint(changes.bp)
     app.jinja_env.globals["facet_labels"] = pages.FACET_LABELS
     app.jinja_env.globals["external_url"] = external_url
     app.teardown_request(close_view)  # each request reads one snapshot of the index, closed when it ends

@@ -13,7 +13,7 @@ from web.views.common import release_or_redirect, view
 
 bp = Blueprint("pages", __name__)
 
-FACET_LABELS = {"speaker": "Speaker", "topic": "Topic", "issuer": "Issuer", "tag": "Source tag", "wire": "Wire"}
+FACET_LABELS = {"speaker": "Speaker", "topic": "Topic", "issuer": "Issuer", "tag": "Source tag", "wire": "Wire", "status": "Status"}
 
 
 def _histogram_bars(result, req):  # type: ignore[no-untyped-def]
