@@ -84,6 +84,7 @@ class IndexRun:
         # Releases that left their file in this run, with their hash: withdrawn at the end unless found again.
         # A rebuild starts empty, so everything published is a candidate.
         self.dropped: dict[str, str] = {}
+        self.new_by_hash: dict[str, str] = {}  # content hash → an id first seen in this run (a moved release)
         self._published_hash: dict[str, str] = {}
         for entry in self.published.values():
             self._published_hash.update(entry.get("ids", {}))
@@ -98,7 +99,13 @@ class IndexRun:
     def finish(self, prune: bool = False) -> None:
         """After the last result: withdraw the releases no file holds any more, prune when asked."""
         for rid, content_hash in self.dropped.items():
-            if rid not in self.owners:
+            moved_to = self.new_by_hash.get(content_hash)
+            if rid not in self.owners and moved_to and not self.rebuild:
+                # The same text under a new id (a renamed file): the old id redirects to it.
+                record_aliases({rid: content_hash}, {moved_to: content_hash}, self.aliases)
+                self.keeper.forget(rid)
+                self.summary.removed += 1
+            elif rid not in self.owners:
                 if not self.keeper.withdraw(rid, content_hash):
                     self.writer.delete(rid)
                     self.summary.removed += 1
@@ -205,6 +212,8 @@ class IndexRun:
                 update.counts["unchanged"] += 1
                 continue
             doc = unpacked(document, rid)
+            if known is None:
+                self.new_by_hash.setdefault(content_hash, rid)
             history = self.keeper.found(rid, content_hash, lambda d=doc: _title(d), before, source_changed)
             write = self.writer.add if self.rebuild else self.writer.replace
             write(self.keeper.current_document(rid, doc, history))

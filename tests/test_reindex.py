@@ -67,7 +67,7 @@ def test_ids_are_stable_across_a_rebuild(folder: Path, tmp_path: Path):
     assert ids(home) == before
 
 
-def test_edited_file_is_updated_and_deleted_file_removed(folder: Path, tmp_path: Path):
+def test_edited_file_is_updated_and_deleted_file_withdrawn(folder: Path, tmp_path: Path):
     home = IndexHome(tmp_path / "index")
     run_index([folder], home, jobs=1)
     edited = next(folder.rglob("*drought-plan.md"))
@@ -75,7 +75,7 @@ def test_edited_file_is_updated_and_deleted_file_removed(folder: Path, tmp_path:
     removed = next(folder.rglob("*wetland-restoration.md"))
     removed.unlink()
     summary = run_index([folder], home, jobs=1)
-    assert (summary.updated, summary.removed, summary.added) == (1, 1, 0)
+    assert (summary.updated, summary.withdrawn, summary.removed, summary.added) == (1, 1, 0, 0)
     found = titles(home)
     assert "Calder Valley Water District Adopts Strict Drought Plan as Reservoirs Fall" in found
     assert not any("Wetland" in t for t in found)
