@@ -128,6 +128,9 @@ def show(release_id: str, index_path: Path | None, as_json: bool) -> None:
 @click.option("--issuer", multiple=True, help="Only releases by this issuer (repeat for OR).")
 @click.option("--tag", multiple=True, help="Only releases with this source tag (repeat for OR).")
 @click.option("--wire", multiple=True, help="Only releases from this wire (repeat for OR).")
+@click.option("--status", multiple=True, type=click.Choice(["published", "updated", "withdrawn", "superseded"]),
+              help="Only releases of this status (withdrawn ones are left out otherwise).")
+@click.option("--all-versions", is_flag=True, help="Search earlier versions of releases too.")
 @click.option("--from", "date_from", default="", help="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--to", "date_to", default="", help="Latest date: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
@@ -135,15 +138,17 @@ def show(release_id: str, index_path: Path | None, as_json: bool) -> None:
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True, help="Results per page.")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON.")
 def search_command(query: str, index_path: Path | None, speaker: tuple[str, ...], topic: tuple[str, ...],
-                   issuer: tuple[str, ...], tag: tuple[str, ...], wire: tuple[str, ...], date_from: str, date_to: str,
-                   sort: str, page: int, limit: int, as_json: bool) -> None:
+                   issuer: tuple[str, ...], tag: tuple[str, ...], wire: tuple[str, ...], status: tuple[str, ...],
+                   all_versions: bool, date_from: str, date_to: str, sort: str, page: int, limit: int,
+                   as_json: bool) -> None:
     """Search the archive: words, "phrases", OR, NOT, -word, word*, field:value, date:2024-03.
 
     Example: archive search 'opioid* date:2016..2018' --issuer "U.S. Department of Justice" --sort newest
     """
-    filters = {k: list(v) for k, v in zip(facet_names(), (speaker, topic, issuer, tag, wire), strict=True) if v}
+    given = {"speaker": speaker, "topic": topic, "issuer": issuer, "tag": tag, "wire": wire, "status": status}
+    filters = {k: list(given[k]) for k in facet_names() if given.get(k)}
     request = SearchRequest(q=query, filters=filters, date_from=date_from, date_to=date_to, sort=sort,
-                            page=page, page_size=limit)
+                            page=page, page_size=limit, all_versions=all_versions)
     with open_snapshot(index_path) as snap:
         result = search(snap, request, seconds=CLI_SEARCH_SECONDS)
     if as_json:

@@ -42,10 +42,12 @@ class _Bar:
 def print_summary(summary: Summary) -> None:
     click.echo(
         f"{summary.releases:,} releases in the index: {summary.added:,} added, {summary.updated:,} updated, "
-        f"{summary.unchanged:,} unchanged, {summary.withdrawn:,} withdrawn, {summary.restored:,} restored, "
-        f"{summary.versions:,} earlier versions kept, {summary.removed:,} deleted; {len(summary.skipped):,} skipped "
+        f"{summary.unchanged:,} unchanged, {summary.removed:,} removed; {len(summary.skipped):,} skipped "
         f"({summary.files:,} files, {summary.seconds:.1f} s)"
     )
+    if summary.withdrawn or summary.restored or summary.versions:
+        click.echo(f"versions: {summary.versions:,} earlier versions kept, {summary.withdrawn:,} releases withdrawn "
+                   f"(kept; --prune deletes them), {summary.restored:,} restored")
     if summary.skipped:
         click.echo("skipped:")
         for source, reason in summary.skipped[:50]:  # a file name must not forge a line (``visible``)
