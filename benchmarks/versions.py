@@ -24,7 +24,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from benchmarks.common import ROOT, corpus_paths, save
@@ -59,15 +58,16 @@ def size_of(index: Path) -> int:
 
 
 def subset_copy(sources: list[Path], work: Path, limit: int | None) -> list[Path]:
-    """A hard-linked copy of the corpus, or of its first ``limit`` files spread over the sources."""
+    """A hard-linked copy of the corpus, or of ``limit`` of its files, each source in proportion to its size."""
     roots = []
-    for src in sources:
+    found = {src: sorted(p for p in src.rglob("*") if p.is_file()) for src in sources}
+    total = sum(len(files) for files in found.values())
+    for src, files in found.items():
         dest = work / src.name
         if limit is None:
             subprocess.run(["cp", "-al", str(src), str(dest)], check=True)
         else:
-            files = sorted(p for p in src.rglob("*") if p.is_file())[: max(1, limit // len(sources))]
-            for f in files:
+            for f in files[: max(1, round(limit * len(files) / total))]:
                 target = dest / f.relative_to(src)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.link(f, target)
