@@ -58,7 +58,9 @@ def list_changes(snap: Snapshot, since: str = "", until: str = "", issuers: list
                  limit: int = 50) -> ChangeList:
     """Changes from ``since`` to ``until`` (dates ``YYYY[-MM[-DD]]``, inclusive), newest first."""
     ledger = snap.ledger
-    events = list(ledger.changes(since, until, kinds))
+    every = snap.cached("changes", lambda s: list(s.ledger.changes()))  # sorted once per generation
+    events = [e for e in every if e.kind in kinds and (not since or e.date >= since)
+              and (not until or e.date[:len(until)] <= until)]
     truncated = len(events) > MAX_SCANNED
     events = events[:MAX_SCANNED]
     mask = _filter_mask(snap, issuers or [], speakers or [])

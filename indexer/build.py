@@ -97,7 +97,7 @@ def _update(paths: list[Path], home: IndexHome, rebuild: bool, workers: int, pro
     todo = plan(files, paths, old_sources, snapshots, folder_profiles)
     summary.unchanged += todo.unchanged
     summary.skipped.extend(todo.skipped)
-    ledger = Ledger.load(base if current else None)
+    ledger = Ledger.load(base if current else None) if todo.jobs or todo.gone or prune else Ledger()
     if not todo.jobs and not todo.gone and not (prune and any(h.withdrawn for h in ledger.releases.values())):
         summary.releases = sum(len(v.get("ids", {})) for v in old_sources.values())
         return summary
