@@ -23,7 +23,7 @@ demo: install
 	$(BIN)/archive index corpus --index $(INDEX)
 	$(BIN)/archive serve --host $(HOST) --port $(PORT) --index $(INDEX)
 
-## Install what the tests need (Python packages and Debian's Chromium) and run the whole suite
+## Install what the tests need (Python packages, Debian's Chromium, axe-core from npm) and run the whole suite
 ## (the dependency audit runs first: it fails only on a known vulnerability, never because it could not look)
 test: install-test browser
 	$(BIN)/ruff check .
@@ -41,6 +41,11 @@ browser:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	      || echo "warning: could not install chromium; browser tests will be skipped"; \
 	  else echo "note: chromium not installed; browser tests will be skipped"; fi; }
+	@# axe-core (accessibility checks injected into each page) from npm, into the git-ignored .venv/node
+	@test -f $(VENV)/node/node_modules/axe-core/axe.min.js || { \
+	  command -v npm >/dev/null 2>&1 \
+	    && npm install --no-save --no-audit --no-fund --silent --prefix $(VENV)/node axe-core@4 >/dev/null 2>&1 \
+	    || echo "note: could not install axe-core with npm; the accessibility checks will be skipped"; }
 
 lint: install-test
 	$(BIN)/ruff check .

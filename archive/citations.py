@@ -136,8 +136,107 @@ def _render(item_json: str, style: str, paragraph: int | None) -> Rendered:
 
 
 def _tidy(text: str) -> str:
-    # citeproc-py leaves a period outside closing quotes in some styles; American styles put it inside.
-    return re.sub(r"\u201d\.", ".\u201d", re.sub(r"\s+", " ", text)).strip()
+    # citeproc-py leaves periods and commas outside closing quotes in some styles; American styles (APA, MLA and
+    # Chicago alike) put them inside: “Title,” press release.
+    text = re.sub(r"\s+", " ", text)
+    return re.sub(r"\u201d([.,])", "\\1\u201d", text).strip()
+
+
+# APA 7 (section 6.17) gives the titles of works in sentence case: the first word, the first word after a colon,
+# and proper nouns keep their capitals. A proper noun is recognised from the release itself: its text writes the
+# word with a capital where no sentence begins. A word the text never uses keeps its capital only if it looks like
+# a name (all capitals, an inner capital like McCain, a digit or a period like U.S.).
+_WORD = re.compile(r"[A-Za-z][\w'’.-]*")
+_MID_SENTENCE = re.compile(r"(?<=[a-z0-9,;)] )([A-Z][\w'’-]*)")
+_MONTHS_AND_DAYS = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                    "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+
+
+def sentence_case(title: str, text: str) -> str:
+    """``title`` in APA's sentence case, proper nouns told apart by how ``text`` (the release) writes them."""
+    letters = [c for c in title if c.isalpha()]
+    if not letters or sum(c.isupper() for c in letters) > 0.6 * len(letters):
+        return title  # an all-capitals headline says nothing about which words are names
+    proper = {w.casefold() for w in _MID_SENTENCE.findall(text)} | {m.casefold() for m in _MONTHS_AND_DAYS}
+    common = {w.casefold() for w in re.findall(r"\b[a-z][\w'’-]*", text)}
+
+    words = title.split()
+
+    def keep(word: str, index: int) -> bool:
+        if any(c.isdigit() or c == "." for c in word) or word.isupper() or any(c.isupper() for c in word[1:]):
+            return True
+        # Part of a name the release writes with capitals ("Least Developed Countries Fund", "Justice Department").
+        for pair in (words[index - 1:index + 1] if index else [], words[index:index + 2]):
+            if len(pair) == 2 and pair[0][:1].isupper() and pair[1][:1].isupper() and " ".join(pair) in text:
+                return True
+        folded = word.casefold()
+        return folded in proper and (folded not in common or text.count(word) > text.count(folded))
+
+    out = []
+    first = True
+    index = -1
+    for piece in re.split(r"(\s+)", title):
+        if not piece.strip():
+            out.append(piece)
+            continue
+        index += 1
+        parts = piece.split("-")
+        cased = []
+        for i, part in enumerate(parts):
+            match = _WORD.search(part)
+            if match is None or (first and i == 0) or keep(match.group(), index):
+                cased.append(part)
+            else:
+                cased.append(part[:match.start()] + match.group().lower() + part[match.end():])
+        out.append("-".join(cased))
+        first = piece.endswith((":", "?", "!", "—")) or piece in ("—", "–")
+    return "".join(out)
+
+
+MLA_MONTHS = ["Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
+
+
+def _mla_short_title(title: str) -> str:
+    """MLA's short title for an in-text citation: the title's opening noun phrase, taken as its first two words
+    after an article (the MLA Style Center's ("Governments Commit"))."""
+    words = title.split()
+    if words and words[0].lower() in ("a", "an", "the"):
+        words = words[1:]
+    return " ".join(words[:2]).rstrip(",:;.") if len(words) > 3 else title.rstrip(".")
+
+
+def mla(item: dict[str, Any], paragraph: int | None = None) -> Rendered:
+    """MLA 9 for a press release, as the MLA Style Center cites one: when the issuing organisation is also the
+    publisher (its own site), the entry starts with the title and names the organisation as publisher; when a
+    wire published it, the organisation is the author and the wire the container. "Press release" closes the
+    entry; the URL is given without its scheme. (citeproc-py's MLA style repeats the title when it stands in for
+    the author, so this one style is written here, from the same CSL item.)"""
+    author = item.get("author", [{}])[0].get("literal", "")
+    title = item["title"].rstrip()
+    quoted = f"\u201c{title}{'' if title.endswith(('?', '!', '.')) else '.'}\u201d"
+    container = item.get("container-title", "")
+    parts = item.get("issued", {}).get("date-parts", [[]])[0]
+    day = [str(parts[2])] if len(parts) > 2 else []
+    month = [MLA_MONTHS[parts[1] - 1]] if len(parts) > 1 and 1 <= parts[1] <= 12 else []
+    when = " ".join(day + month + [str(p) for p in parts[:1]])  # 26 Sept. 2019
+    url = re.sub(r"^https?://", "", item.get("URL", ""))
+    publisher = container or author  # the wire that published it, else the issuer on its own site
+    publication = ", ".join(p for p in (publisher, when, url) if p)
+    lead = f"{author}. {quoted}" if author and container else quoted
+    entry = f"{lead} {publication}." if publication else lead
+    entry = re.sub(r"\.\.$", ".", entry) + " Press release."
+    pinpoint = f", par. {paragraph}" if paragraph else ""
+    if author and container:
+        in_text = f"({author}{pinpoint})"
+    else:
+        short = _mla_short_title(title)
+        in_text = f"(\u201c{short}{',' if pinpoint else ''}\u201d{pinpoint.removeprefix(',')})"
+    return Rendered("mla", entry, in_text)
+
+
+def _chicago_note(note: str) -> str:
+    """A note is one sentence: the genre after the title is lower case (“Title,” press release, …)."""
+    return re.sub(rf"(?<=[,\u201d] ){GENRE}(?=,)", GENRE.lower(), note)
 
 
 _BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
@@ -233,7 +332,7 @@ def cite(release: Release, fmt: str, permalink: str | None, accessed: Date | Non
     if fmt == "ris":
         return ris(item)
     if fmt in STYLES:
-        rendered = render(item, fmt, paragraph)
+        rendered = _styled(release, item, fmt, paragraph)
         return rendered.bibliography + "\n"
     raise ValueError(f"unknown citation format {fmt!r}; choose from {', '.join(FORMATS)}")
 
@@ -241,4 +340,15 @@ def cite(release: Release, fmt: str, permalink: str | None, accessed: Date | Non
 def all_styles(release: Release, permalink: str | None, accessed: Date | None = None, paragraph: int | None = None,
                version: VersionRef | None = None) -> dict[str, Rendered]:
     item = csl_item(release, permalink, accessed, paragraph, version)
-    return {style: render(item, style, paragraph) for style in STYLES}
+    return {style: _styled(release, item, style, paragraph) for style in STYLES}
+
+
+def _styled(release: Release, item: dict[str, Any], style: str, paragraph: int | None) -> Rendered:
+    """One style as its manual gives a press release: APA's title in sentence case, MLA written here, Chicago's
+    note with the genre in lower case."""
+    if style == "mla":
+        return mla(item, paragraph)
+    if style == "apa":
+        return render({**item, "title": sentence_case(item["title"], release.text)}, "apa", paragraph)
+    rendered = render(item, style, paragraph)
+    return Rendered(style, rendered.bibliography, _chicago_note(rendered.citation))

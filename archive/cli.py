@@ -5,6 +5,7 @@ imports them.
 
 from __future__ import annotations
 
+import difflib
 import json
 import sys
 from datetime import date
@@ -16,7 +17,7 @@ import click
 
 from archive.citations import FORMATS, cite
 from archive.limits import CLI_SEARCH_SECONDS
-from archive.search import SORTS, SearchRequest, facet_names, search
+from archive.search import SORTS, SearchRequest, facet_names, matching_releases, search
 from archive.store import ArchiveError, IndexHome, NoIndex, Snapshot, default_index_path, outdated
 
 index_option = click.option(
@@ -56,7 +57,7 @@ class ArchiveGroup(click.Group):
 def main() -> None:
     """Press Archive: index folders of press releases and search them.
 
-    Example: archive index corpus/ && archive search "opioid" --topic health
+    Example: archive index corpus/ && archive search "water" --topic environment
     """
 
 
@@ -72,6 +73,7 @@ def stats(index_path: Path | None, as_json: bool) -> None:
         result = search(snap, SearchRequest(page_size=1, facet_limit=5, passages=False), seconds=CLI_SEARCH_SECONDS)
         data = {
             "releases": result.total,
+            "folded": len(snap.tables.folded),
             "indexed_at": snap.manifest.get("indexed_at"),
             "sources": len(snap.manifest.get("sources", {})),
             "index": str(snap.path),
@@ -82,7 +84,10 @@ def stats(index_path: Path | None, as_json: bool) -> None:
     if as_json:
         emit_json(data)
         return
-    click.echo(f"{data['releases']:,} releases from {data['sources']:,} files, indexed {data['indexed_at']}")
+    click.echo(f"{plural(data['releases'], 'release')} from {plural(data['sources'], 'file')}, indexed {data['indexed_at']}")
+    if data["folded"]:
+        click.echo(f"  ({data['releases'] + data['folded']:,} indexed: {data['folded']:,} folded as copies of others, "
+                   f"listed under the release they copy)")
     if data["outdated"]:
         click.echo(f"warning: {data['outdated']}", err=True)
     click.echo("years: " + ", ".join(f"{k} ({v})" for k, v in data["years"].items()))
@@ -98,7 +103,7 @@ def stats(index_path: Path | None, as_json: bool) -> None:
 def show(release_id: str, index_path: Path | None, as_json: bool) -> None:
     """Show one release.
 
-    Example: archive show justice-leader-guatemalan-drug-trafficking-3f2a9c1e
+    Example: archive show newsroom-ai-route-planner-4ff005a3
     """
     with open_snapshot(index_path) as snap:
         release = snap.get(release_id)
@@ -120,20 +125,81 @@ def show(release_id: str, index_path: Path | None, as_json: bool) -> None:
         click.echo(f"[p{n}] {paragraph}\n")
 
 
+def plural(count: int, word: str) -> str:
+    """``1 release``, ``2 releases``, ``12,662 releases``."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def search_options(command: Any) -> Any:
+    """The options that choose releases, shared by ``search`` and ``export``."""
+    options = [
+        click.argument("query", required=False, default=""),
+        click.option("--speaker", multiple=True, help="Only releases quoting this speaker (repeat for OR)."),
+        click.option("--topic", multiple=True, help="Only releases on this topic (repeat for OR)."),
+        click.option("--issuer", multiple=True, help="Only releases by this issuer (repeat for OR)."),
+        click.option("--tag", multiple=True, help="Only releases with this source tag (repeat for OR)."),
+        click.option("--wire", multiple=True, help="Only releases from this wire (repeat for OR)."),
+        click.option("--status", multiple=True, type=click.Choice(["published", "updated", "withdrawn", "superseded"]),
+                     help="Only releases of this status (withdrawn ones are left out otherwise)."),
+        click.option("--all-versions", is_flag=True, help="Search earlier versions of releases too."),
+        click.option("--from", "date_from", default="", callback=_typed_date,
+                     help="Earliest date, as you would write it: 2016, 2016-03-15, 03/15/2016, March 2016, last month."),
+        click.option("--to", "date_to", default="", callback=_typed_date, help="Latest date, written the same ways."),
+        click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _typed_date(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    from archive.dates import DateError, parse_date
+
+    if not value.strip():
+        return ""
+    try:
+        return parse_date(value)
+    except DateError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _request(reader: Snapshot, query: str, facets: dict[str, tuple[str, ...]], date_from: str, date_to: str,
+             sort: str, **more: Any) -> SearchRequest:
+    """The search the options ask for; a reversed date range is put right, with a note."""
+    from archive.dates import in_order
+
+    date_from, date_to, swapped = in_order(date_from, date_to)
+    if swapped:
+        click.echo(f"note: the dates were the wrong way round; searching from {date_from} to {date_to}", err=True)
+    filters = {}
+    for name, values in facets.items():
+        table = reader.tables.tables.get(name)
+        if values:  # typed in any case: the archive's own spelling of the value, where it has one
+            filters[name] = [(table.spelling(v) if table is not None else None) or v for v in values]
+    return SearchRequest(q=query, filters=filters, date_from=date_from, date_to=date_to, sort=sort, **more)
+
+
+def unknown_values(reader: Snapshot, filters: dict[str, list[str]]) -> list[str]:
+    """A hint for each filter value no release carries, with the closest values that exist."""
+    hints = []
+    for name, values in filters.items():
+        table = reader.tables.tables.get(name)
+        if table is None:
+            continue
+        for value in values:
+            if table.spelling(value) is not None:
+                continue
+            by_case = {v.casefold(): v for v in table.values}
+            close = [by_case[c] for c in difflib.get_close_matches(value.casefold(), list(by_case), n=3, cutoff=0.6)]
+            hint = f"no {name} is called {value!r}"
+            hints.append(hint + (f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else
+                                 f"; `archive stats` lists the most frequent {name} values"))
+    return hints
+
+
 @main.command("search")
-@click.argument("query", required=False, default="")
+@search_options
 @index_option
-@click.option("--speaker", multiple=True, help="Only releases quoting this speaker (repeat for OR).")
-@click.option("--topic", multiple=True, help="Only releases on this topic (repeat for OR).")
-@click.option("--issuer", multiple=True, help="Only releases by this issuer (repeat for OR).")
-@click.option("--tag", multiple=True, help="Only releases with this source tag (repeat for OR).")
-@click.option("--wire", multiple=True, help="Only releases from this wire (repeat for OR).")
-@click.option("--status", multiple=True, type=click.Choice(["published", "updated", "withdrawn", "superseded"]),
-              help="Only releases of this status (withdrawn ones are left out otherwise).")
-@click.option("--all-versions", is_flag=True, help="Search earlier versions of releases too.")
-@click.option("--from", "date_from", default="", help="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")
-@click.option("--to", "date_to", default="", help="Latest date: YYYY, YYYY-MM or YYYY-MM-DD.")
-@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True, help="Results per page.")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON.")
@@ -143,20 +209,25 @@ def search_command(query: str, index_path: Path | None, speaker: tuple[str, ...]
                    as_json: bool) -> None:
     """Search the archive: words, "phrases", OR, NOT, -word, word*, field:value, date:2024-03.
 
-    Example: archive search 'opioid* date:2016..2018' --issuer "U.S. Department of Justice" --sort newest
+    Example: archive search 'robot* date:2025..2026' --issuer "Brightline Robotics" --from 'March 2025' --sort newest
     """
-    given = {"speaker": speaker, "topic": topic, "issuer": issuer, "tag": tag, "wire": wire, "status": status}
-    filters = {k: list(given[k]) for k in facet_names() if given.get(k)}
-    request = SearchRequest(q=query, filters=filters, date_from=date_from, date_to=date_to, sort=sort,
-                            page=page, page_size=limit, all_versions=all_versions)
+    facets = dict(zip(facet_names(), (speaker, topic, issuer, tag, wire, status), strict=True))
     with open_snapshot(index_path) as snap:
+        request = _request(snap, query, facets, date_from, date_to, sort, page=page, page_size=limit,
+                           all_versions=all_versions)
         result = search(snap, request, seconds=CLI_SEARCH_SECONDS)
+        hints = unknown_values(snap, request.filters) if not result.total else []
+    if result.total and page > result.pages:
+        raise click.ClickException(f"there is no page {page:,}: the {plural(result.total, 'release')} found fit on "
+                                   f"{plural(result.pages, 'page')} of {limit}")
     if as_json:
         emit_json(result.to_dict())
         return
-    click.echo(f"{result.total:,} releases ({result.took_ms} ms), page {result.page} of {result.pages}")
+    click.echo(f"{plural(result.total, 'release')} ({result.took_ms} ms), page {result.page} of {result.pages}")
     if result.ignored:
         click.echo("ignored: " + "; ".join(result.ignored))
+    for hint in hints:
+        click.echo(hint)
     if result.did_you_mean:
         click.echo(f"did you mean: {result.did_you_mean}")
     for hit in result.hits:
@@ -170,17 +241,29 @@ def search_command(query: str, index_path: Path | None, speaker: tuple[str, ...]
 
 
 @main.command()
+@search_options
 @index_option
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
-def export(index_path: Path | None, fmt: str) -> None:
-    """Every release, one JSON object a line, with all its fields.
+def export(query: str, index_path: Path | None, speaker: tuple[str, ...], topic: tuple[str, ...],
+           issuer: tuple[str, ...], tag: tuple[str, ...], wire: tuple[str, ...], status: tuple[str, ...],
+           all_versions: bool, date_from: str, date_to: str, sort: str, fmt: str) -> None:
+    """The releases a search finds (every release without one), one JSON object a line, with all their fields.
 
-    Example: archive export > releases.jsonl
+    Takes the options of `archive search`.
+
+    Example: archive export --topic politics --from 2025 > politics.jsonl
     """
+    facets = dict(zip(facet_names(), (speaker, topic, issuer, tag, wire, status), strict=True))
     out = sys.stdout
     with open_snapshot(index_path) as snap:
-        for release in snap.iter_releases():
+        request = _request(snap, query, facets, date_from, date_to, sort, passages=False, all_versions=all_versions)
+        chosen = bool(query or request.filters or request.date_from or request.date_to or all_versions)
+        releases = matching_releases(snap, request) if chosen else snap.iter_releases()
+        for release in releases:
             out.write(release.to_json() + "\n")
+        if chosen:
+            for hint in unknown_values(snap, request.filters):
+                click.echo(hint, err=True)
 
 
 @main.command("cite")
@@ -194,7 +277,7 @@ def export(index_path: Path | None, fmt: str) -> None:
 def cite_command(release_id: str, index_path: Path | None, fmt: str, paragraph: int | None, base_url: str | None) -> None:
     """Cite a release in APA, MLA, Chicago, BibTeX, RIS or CSL-JSON.
 
-    Example: ARCHIVE_BASE_URL=https://archive.example.org archive cite justice-leader-guatemalan-drug-3f2a9c1e --style mla --paragraph 3
+    Example: ARCHIVE_BASE_URL=https://archive.example.org archive cite newsroom-ai-route-planner-4ff005a3 --style mla --paragraph 3
     """
     from archive.citations import all_styles
     from archive.urls import base_url as checked_base_url

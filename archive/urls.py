@@ -2,9 +2,10 @@
 
 A release's URL comes from a file someone else wrote. Rendered as a link, put in a citation or in an export, a
 ``javascript:`` or ``data:`` URL is a script waiting for a click, and a URL holding ``}``, a backslash or a line
-break rewrites the BibTeX or RIS record around it. So only absolute ``http(s)`` URLs pass, with no whitespace or
-control character anywhere, and the few ASCII characters RFC 3986 does not allow in a URL at all (``{ } \\ | ^
-` < > "``) percent-encoded, as a browser would send them.
+break rewrites the BibTeX or RIS record around it. So only absolute ``http(s)`` URLs pass, with no control
+character or whitespace but the plain space anywhere, and the few ASCII characters RFC 3986 does not allow in a
+URL at all (space ``{ } \\ | ^ ` < > "``) percent-encoded, as a browser would send them. The indexer keeps only
+such URLs (``indexer/sanitize.py``) and every place that links or cites checks again.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ SCHEMES = ("http", "https")
 MAX_URL = 2000
 # C0 and C1 controls, DEL, and every Unicode space or line/paragraph separator.
 _FORBIDDEN = re.compile(r"[\x00-\x20\x7f-\x9f\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]")
-_NOT_IN_URLS = {ch: f"%{ord(ch):02X}" for ch in '{}\\|^`<>"'}
+_NOT_IN_URLS = {ch: f"%{ord(ch):02X}" for ch in ' {}\\|^`<>"'}
 
 
 def safe_url(url: str | None) -> str:
@@ -24,7 +25,7 @@ def safe_url(url: str | None) -> str:
     if not url:
         return ""
     url = url.strip()
-    if not url or len(url) > MAX_URL or _FORBIDDEN.search(url):
+    if not url or len(url) > MAX_URL or _FORBIDDEN.search(url.replace(" ", "")):
         return ""
     try:
         parts = urlsplit(url)

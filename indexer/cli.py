@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from archive.store import ArchiveError, IndexHome, default_index_path
+from archive.store import ArchiveError, IndexHome, IndexReader, default_index_path
 from indexer.build import Summary, run_index
 from indexer.sanitize import visible
 
@@ -39,9 +39,48 @@ class _Bar:
         sys.stderr.flush()
 
 
-def print_summary(summary: Summary) -> None:
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def folded_copies(home: IndexHome) -> int:
+    """How many releases of the published index are folded into another as copies (searches count them once)."""
+    if home.current() is None:  # nothing published yet
+        return 0
+    reader = IndexReader(home)
+    try:
+        with reader.snapshot() as snap:
+            return len(snap.tables.folded)
+    except ArchiveError:
+        return 0
+    finally:
+        reader.close()
+
+
+def _quiet_workers() -> None:
+    """Start multiprocessing's fork server with Ctrl-C ignored, so the parsing workers it forks ignore it too.
+
+    A terminal sends SIGINT to every process of the run; each worker would print a KeyboardInterrupt traceback
+    before this command's one-line "interrupted" message. Ignored signals survive exec and fork, so only this
+    process sees Ctrl-C, stops, and closes the pool (which ends the workers quietly).
+    """
+    import multiprocessing.forkserver
+    import signal
+
+    if sys.platform == "darwin" or not hasattr(multiprocessing.forkserver, "ensure_running"):
+        return  # macOS spawns its workers; they are started by the pool and see Ctrl-C as before
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        multiprocessing.forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def print_summary(summary: Summary, folded: int = 0) -> None:
+    copies = (f" ({folded:,} of them folded as copies of others: searches show {summary.releases - folded:,})"
+              if folded else "")
     click.echo(
-        f"{summary.releases:,} releases in the index: {summary.added:,} added, {summary.updated:,} updated, "
+        f"{_plural(summary.releases, 'release')} in the index{copies}: {summary.added:,} added, {summary.updated:,} updated, "
         f"{summary.unchanged:,} unchanged, {summary.removed:,} removed; {len(summary.skipped):,} skipped "
         f"({summary.files:,} files, {summary.seconds:.1f} s)"
     )
@@ -75,6 +114,7 @@ def index_command(paths: tuple[Path, ...], index_path: Path | None, rebuild: boo
     """
     home = IndexHome(index_path or default_index_path())
     targets = list(paths) or [Path("corpus")]
+    _quiet_workers()
     try:
         summary = run_index(targets, home, rebuild=rebuild, jobs=jobs, progress=_Bar(), prune=prune)
     except ArchiveError as exc:
@@ -84,9 +124,10 @@ def index_command(paths: tuple[Path, ...], index_path: Path | None, rebuild: boo
         sys.exit(130)
     except OSError as exc:
         raise click.ClickException(f"could not write the index in {home.path}: {exc}") from None
+    folded = folded_copies(home)
     if as_json:
-        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps({**summary.to_dict(), "folded": folded}, ensure_ascii=False, indent=2))
     else:
-        print_summary(summary)
+        print_summary(summary, folded)
     if summary.files == 0 and summary.releases == 0:
         raise click.ClickException("nothing could be read: no supported files (" + ", ".join(visible(str(t)) for t in targets) + ")")

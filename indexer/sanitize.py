@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from urllib.parse import urlsplit
 
 from archive.ids import release_id
 from archive.model import Release, Speaker
+from archive.urls import safe_url
 
 _SPACE_LIKE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\u2028\u2029"
 # Format characters (category Cf) that display nothing, plus controls, surrogates and noncharacters. The visible
@@ -50,9 +50,6 @@ MAX_TAGS = 50
 MAX_SPEAKERS = 100
 MAX_QUOTES = 20
 MAX_PARAGRAPHS = 1000
-MAX_URL = 2000
-_URL_ESCAPES = {c: f"%{ord(c):02X}" for c in ' {}\\"<>`|^'}
-_URL_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\s]")
 
 
 def clean_text(text: str) -> str:
@@ -70,22 +67,6 @@ def capped(text: str, limit: int) -> str:
     cut = text[: limit - 1]
     at_word = cut.rsplit(" ", 1)[0]
     return (at_word if len(at_word) >= limit // 2 else cut).rstrip(" ,;:-") + "\u2026"
-
-
-def safe_url(url: str) -> str:
-    """``url`` if it is an absolute http(s) URL that is safe to print anywhere, percent-encoded where needed;
-    ``""`` otherwise."""
-    url = url.strip()
-    if not url or len(url) > MAX_URL or _URL_FORBIDDEN.search(url.replace(" ", "")) or _INVISIBLE_RUN.search(url):
-        return ""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
-    except ValueError:
-        return ""
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return ""
-    return "".join(_URL_ESCAPES.get(c, c) for c in url)
 
 
 def visible(text: str) -> str:

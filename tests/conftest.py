@@ -24,6 +24,13 @@ needs_shared = pytest.mark.skipif(
 )
 
 
+def shared_file(path: Path) -> Path:
+    """``path`` under ../shared, or a skip that names it: a fresh clone has no ../shared beside it."""
+    if not path.exists():
+        pytest.skip(f"../{path.relative_to(SHARED.parent)} is absent (real releases are only on developer and CI machines)")
+    return path
+
+
 def _indexed(factory: pytest.TempPathFactory, name: str, paths: list[Path], jobs: int | None) -> IndexHome:
     home = IndexHome(factory.mktemp(name) / "index")
     run_index(paths, home, jobs=jobs)

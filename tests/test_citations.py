@@ -10,7 +10,7 @@ import bibtexparser
 import pytest
 import rispy
 
-from archive.citations import all_styles, cite, csl_item
+from archive.citations import all_styles, cite, csl_item, sentence_case
 from archive.model import Release
 
 from .conftest import needs_shared
@@ -27,7 +27,7 @@ def apa_fields(release: Release) -> str:
     container = release.wire or release.site
     if container and container.lower() in release.issuer.lower():
         container = ""
-    parts = [f"{release.issuer}. ({y}, {MONTHS[m - 1]} {d}). {release.title} [Press release]."]
+    parts = [f"{release.issuer}. ({y}, {MONTHS[m - 1]} {d}). {sentence_case(release.title, release.text)} [Press release]."]
     if container:
         parts.append(f"{container}.")
     parts.append(release.url or PERMALINK)
@@ -46,7 +46,7 @@ def releases_from_every_source(records: list[dict]) -> list[Release]:
 def check_release(release: Release) -> None:
     styles = all_styles(release, PERMALINK, ACCESSED)
     assert styles["apa"].bibliography == apa_fields(release)
-    assert styles["mla"].bibliography.startswith(f"{release.issuer}.")
+    assert release.issuer in styles["mla"].bibliography and styles["mla"].bibliography.endswith(" Press release.")
     # Chicago title-cases headlines; the words are the release's own.
     assert release.title.lower() in styles["chicago"].bibliography.lower()
     assert release.title.lower() in styles["chicago"].citation.lower()
@@ -91,7 +91,7 @@ def test_apa_reads_issuer_date_title_genre_wire_url():
     release = Release(id="r", title="Harbor Opens", source="x.md", paragraphs=["A.", "B."], date="2024-03-15",
                       issuer="Port of Tessaly", wire="PRNewswire", url="https://example.com/harbor")
     apa = all_styles(release, PERMALINK, ACCESSED)["apa"].bibliography
-    assert apa == "Port of Tessaly. (2024, March 15). Harbor Opens [Press release]. PRNewswire. https://example.com/harbor"
+    assert apa == "Port of Tessaly. (2024, March 15). Harbor opens [Press release]. PRNewswire. https://example.com/harbor"
 
 
 def test_pinpoint_citation_of_one_paragraph():
@@ -119,7 +119,7 @@ def test_release_page_has_citation_box_downloads_and_zotero_metadata(live_server
     url = f"{live_server}/releases/{record['id']}"
     body = urllib.request.urlopen(url + "?paragraph=2", timeout=10).read().decode()
     assert "(Office of Governor Ada Whitcombe, 2024, para. 2)" in body
-    assert "Office of Governor Ada Whitcombe. (2024, November 7). Governor Whitcombe Signs Rural Broadband Act [Press release]." in body
+    assert "Office of Governor Ada Whitcombe. (2024, November 7). Governor Whitcombe signs Rural Broadband Act [Press release]." in body
     ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', body, re.S).group(1))
     assert ld["@type"] == "NewsArticle" and ld["genre"] == "Press release" and ld["datePublished"] == "2024-11-07"
     bib = urllib.request.urlopen(url + "/cite.bib", timeout=10).read().decode()
@@ -143,7 +143,8 @@ def test_cli_cites_in_every_format(tmp_path, demo_records):
     for style in ("apa", "mla", "chicago", "bibtex", "ris", "csl-json"):
         out = subprocess.run([sys.executable, "-m", "archive.cli", "cite", record["id"], "--style", style],
                              env=env, capture_output=True, text=True, check=True).stdout
-        assert "Governor Whitcombe Signs Rural Broadband Act" in out, style
+        title = "Governor Whitcombe signs Rural Broadband Act" if style == "apa" else "Governor Whitcombe Signs Rural Broadband Act"
+        assert title in out, style  # APA gives titles in sentence case
 
 
 # The probe's hostile URLs and titles (probe-2026-12-01, M1 and M2): each must leave exactly one record.
@@ -221,3 +222,73 @@ def test_without_a_public_address_a_citation_names_only_the_original():
     assert "Archived at" not in cite(release, "bibtex", None, ACCESSED) + cite(release, "ris", None, ACCESSED)
     assert "URL" not in csl_item(hostile(), None, ACCESSED)
     assert rispy.loads(cite(hostile(), "ris", None, ACCESSED))[0]["title"] == "Harbor Opens"
+
+
+# The manuals' own press-release examples, rebuilt as the archive would hold each release (a headline in title
+# case, as releases are published, and a first paragraph), must come out as each manual prints them.
+FDA = Release(
+    id="fda", source="fda.html", date="2019-11-15", issuer="U.S. Food and Drug Administration",
+    title="FDA Approves First Contact Lens Indicated to Slow the Progression of Nearsightedness in Children",
+    paragraphs=["The U.S. Food and Drug Administration today approved the first contact lens indicated to slow the "
+                "progression of myopia (nearsightedness) in children between the ages of 8 and 12 years old.", "B.", "C."],
+    url="https://www.fda.gov/news-events/press-announcements/fda-approves-first-contact-lens-indicated-slow-progression-nearsightedness-children")
+GEF = Release(
+    id="gef", source="gef.html", date="2019-09-26", issuer="Global Environment Facility",
+    title="Governments Commit to Shared Climate Action through Least Developed Countries Fund",
+    paragraphs=["Donor governments today pledged new support to the Least Developed Countries Fund.", "B.", "C."],
+    url="https://www.thegef.org/news/governments-commit-shared-climate-action-through-least-developed-countries-fund")
+MLA_PRINT = Release(id="mla", source="mla.txt", date="2006-04-18", issuer="Modern Language Association of America",
+                    title="Modern Language Association Announces New and Improved MLA Language Map",
+                    paragraphs=["The Modern Language Association today released a new version of its map."])
+
+
+def test_apa_matches_the_apa_manuals_press_release_example():
+    """APA Style, "Press release references" (Publication Manual 7th ed., 10.4): the FDA's release."""
+    apa = all_styles(FDA, None, ACCESSED)["apa"]
+    assert apa.bibliography == (
+        "U.S. Food and Drug Administration. (2019, November 15). FDA approves first contact lens indicated to slow "
+        "the progression of nearsightedness in children [Press release]. " + FDA.url)
+    assert apa.citation == "(U.S. Food and Drug Administration, 2019)"
+    assert all_styles(FDA, None, ACCESSED, paragraph=3)["apa"].citation == \
+        "(U.S. Food and Drug Administration, 2019, para. 3)"
+
+
+def test_mla_matches_the_mla_style_centers_press_release_examples():
+    """MLA Style Center, "How do I cite a press release?": the title leads when the organisation is also the
+    publisher, the URL has no scheme, "Press release" closes the entry; in text, the short title."""
+    assert all_styles(GEF, None, ACCESSED)["mla"].bibliography == (
+        "\u201cGovernments Commit to Shared Climate Action through Least Developed Countries Fund.\u201d Global "
+        "Environment Facility, 26 Sept. 2019, www.thegef.org/news/governments-commit-shared-climate-action-through-"
+        "least-developed-countries-fund. Press release.")
+    assert all_styles(MLA_PRINT, None, ACCESSED)["mla"].bibliography == (
+        "\u201cModern Language Association Announces New and Improved MLA Language Map.\u201d Modern Language "
+        "Association of America, 18 Apr. 2006. Press release.")
+    assert all_styles(GEF, None, ACCESSED)["mla"].citation == "(\u201cGovernments Commit\u201d)"
+    assert all_styles(GEF, None, ACCESSED, paragraph=2)["mla"].citation == "(\u201cGovernments Commit,\u201d par. 2)"
+    wire = Release(id="w", source="w.md", date="2024-03-15", issuer="Port of Tessaly", wire="PRNewswire",
+                   title="Harbor Opens", paragraphs=["A."], url="https://example.com/harbor")
+    assert all_styles(wire, None, ACCESSED)["mla"].bibliography == \
+        "Port of Tessaly. \u201cHarbor Opens.\u201d PRNewswire, 15 Mar. 2024, example.com/harbor. Press release."
+    assert all_styles(wire, None, ACCESSED, paragraph=1)["mla"].citation == "(Port of Tessaly, par. 1)"
+
+
+def test_chicago_follows_the_manuals_note_and_bibliography_forms():
+    """Chicago (17th ed., notes and bibliography): in a note the comma goes inside the closing quotation mark and
+    the genre is lower case; the bibliography entry is in sentences; a pinpoint names the paragraph."""
+    chicago = all_styles(FDA, None, ACCESSED, paragraph=2)["chicago"]
+    assert chicago.citation == (
+        "U.S. Food and Drug Administration, \u201cFDA Approves First Contact Lens Indicated to Slow the Progression of "
+        "Nearsightedness in Children,\u201d press release, November 15, 2019, para. 2, " + FDA.url + ".")
+    assert chicago.bibliography == (
+        "U.S. Food and Drug Administration. \u201cFDA Approves First Contact Lens Indicated to Slow the Progression of "
+        "Nearsightedness in Children.\u201d Press release. November 15, 2019. " + FDA.url + ".")
+
+
+def test_sentence_case_keeps_the_names_the_release_writes_with_capitals():
+    text = ("WASHINGTON – The Justice Department said a former official of Harris County, Texas, was charged. "
+            "Attorney General Loretta Lynch said justice was served.")
+    assert sentence_case("Justice Department Announces Charges Against Former Texas Official: A Review", text) == \
+        "Justice Department announces charges against former Texas official: A review"
+    assert sentence_case("Lynch Hails Long-Term Plan for U.S. Attorneys", text) == \
+        "Lynch hails long-term plan for U.S. attorneys"
+    assert sentence_case("FBI WARNS OF SCAM", text) == "FBI WARNS OF SCAM", "an all-capitals headline is left alone"

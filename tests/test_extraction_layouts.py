@@ -158,3 +158,41 @@ def test_an_acronym_issuer_is_spelled_out_and_an_agency_merely_named_is_not_the_
                   "The Federal Emergency Management Agency (FEMA) opened a centre. FEMA staff will help.",
                   "FEMA grants cover repairs; FEMA loans cover the rest."]
     assert organisation_from_text(paragraphs, paragraphs[0], "Disaster aid centre opens") == ""
+
+
+def test_dates_a_page_states_without_a_dateline():
+    from indexer.extract.dates import best_date
+
+    assert best_date("", ["Tuesday 6 September", "The museums announce a partnership."], "current2005/china.htm") == \
+        ("2005-09-06", "text")  # the weekday pins the year the folder names
+    assert best_date("", ["The gallery reopens.", "Notes to editors", "October 1999"], "archive1999/x.html") == \
+        ("1999-10", "text")  # a closing date line
+    assert best_date("", ["Objects of Power Opening 28 March 2002 Admission free", "Text."], "archive2002/x.html") == \
+        ("2002", "path")  # an exhibition's opening is not the release's date
+
+
+def test_the_lead_under_the_headline_is_part_of_the_body_even_in_another_field(tmp_path):
+    page = tmp_path / "r.html"
+    background = "".join(f"<p>Background paragraph {n} about the appointees and their long careers in service.</p>"
+                         for n in range(8))
+    page.write_text("<html><body><main><h1>Leadership shuffle in departments</h1>"
+                    "<div class='field-body'><p>The Premier has made changes to the leadership of three departments "
+                    "today.</p></div><div class='field-backgrounder'><h2>Biographies</h2>" + background +
+                    "</div></main></body></html>", encoding="utf-8")
+    release = release_of(page)
+    assert release.paragraphs[0].startswith("The Premier has made changes")
+
+
+def test_titles_glued_to_names_and_headings_are_not_people():
+    from indexer.extract.speakers import extract_speakers
+
+    def said(sentence: str) -> list[tuple[str, str]]:
+        return [(s.name, s.title) for s in extract_speakers([sentence])]
+
+    assert said("The data show, said Public Safety Commissioner John Harrington.") == \
+        [("John Harrington", "Public Safety Commissioner")]
+    assert [n for n, _ in said("Minister for Communications, Cyber Safety and the Arts, the Hon Paul Fletcher MP, "
+                               "said the plan works.")] == ["Paul Fletcher"]
+    assert said("Allegations Against Honda said the company misled regulators.") == []
+    assert said("Clean water matters, said Assistant Administrator Susan Bodine for the Office of Enforcement and "
+                "Compliance Assurance.") == [("Susan Bodine", "Assistant Administrator, for the Office of Enforcement and Compliance Assurance")]

@@ -8,7 +8,8 @@ import unicodedata
 import pytest
 
 from archive.model import Release, Speaker
-from indexer.sanitize import CAPS, capped, clean_text, safe_url, sanitize_release, visible
+from archive.urls import safe_url
+from indexer.sanitize import CAPS, capped, clean_text, sanitize_release, visible
 
 VISIBLE_FORMAT_MARKS = {0x0600, 0x0601, 0x0602, 0x0603, 0x0604, 0x0605, 0x06DD, 0x070F, 0x0890, 0x0891, 0x08E2,
                         0x110BD, 0x110CD}

@@ -16,6 +16,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """The site. ``BASE_URL`` (or ``$ARCHIVE_BASE_URL``) is the public address every absolute link is built on."""
     from archive.store import IndexHome, IndexReader, default_index_path
     from archive.urls import base_url
+    from web import caching
     from web.views import register
 
     app = Flask(__name__)
@@ -29,4 +30,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["TRUSTED_HOSTS"] = list(LOOPBACK_HOSTS)
     app.extensions["archive_reader"] = IndexReader(IndexHome(app.config["INDEX_PATH"]))
     register(app)
+    caching.register(app)
     return app

@@ -6,9 +6,14 @@ docs/DEPLOY.md): idle connections are dropped after 30 s instead of 120 s, and r
 
 from __future__ import annotations
 
+import errno
+import socket
+import threading
 from pathlib import Path
 
 import click
+
+from archive.dates import warm as warm_dates
 
 WILDCARDS = ("0.0.0.0", "::", "")
 
@@ -52,7 +57,7 @@ def serve_command(host: str, port: int, index_path: Path | None, base_url: str |
 
     Example: archive serve --port 8000 --index var/index --base-url https://archive.example.org
     """
-    from waitress import serve
+    from waitress.server import create_server
 
     from archive.store import IndexHome, outdated, read_manifest
     from web import LOOPBACK_HOSTS, create_app
@@ -62,6 +67,13 @@ def serve_command(host: str, port: int, index_path: Path | None, base_url: str |
         named = [host] if host not in WILDCARDS and ":" not in host else []
         config["TRUSTED_HOSTS"] = list(dict.fromkeys([*LOOPBACK_HOSTS, *named, *trusted_hosts]))
     app = create_app(config)
+    try:
+        server = create_server(
+            app, host=host, port=port, threads=threads, ident="press-archive", connection_limit=connection_limit,
+            channel_timeout=channel_timeout, cleanup_interval=max(1, min(30, channel_timeout // 2)),
+            max_request_header_size=max_request_header_size, max_request_body_size=max_request_body_size)
+    except OSError as exc:
+        raise click.ClickException(_cannot_listen(host, port, exc)) from None
     click.echo(f"Press Archive on http://{host}:{port}/ (index: {app.config['INDEX_PATH']})")
     if base_url:
         click.echo(f"links use the public address {base_url}")
@@ -74,6 +86,22 @@ def serve_command(host: str, port: int, index_path: Path | None, base_url: str |
     warning = outdated(read_manifest(IndexHome(Path(app.config["INDEX_PATH"])).current()))
     if warning:
         click.echo(f"warning: {warning}", err=True)
-    serve(app, host=host, port=port, threads=threads, ident="press-archive", connection_limit=connection_limit,
-          channel_timeout=channel_timeout, cleanup_interval=max(1, min(30, channel_timeout // 2)),
-          max_request_header_size=max_request_header_size, max_request_body_size=max_request_body_size)
+    threading.Thread(target=warm_dates, name="warm-dates", daemon=True).start()  # no visitor waits for it
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        click.echo("stopped")
+    finally:
+        server.close()
+
+
+def _cannot_listen(host: str, port: int, exc: OSError) -> str:
+    """One line saying why the site cannot listen there and what to do instead."""
+    if exc.errno == errno.EADDRINUSE:
+        return (f"port {port} on {host} is already in use (another archive serve, or another program): choose "
+                f"another with --port {port + 1} (make demo PORT={port + 1})")
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"not allowed to listen on port {port} of {host}: ports below 1024 need privileges; try --port 8000"
+    if exc.errno == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror):
+        return f"cannot listen on {host!r}: it is not an address of this machine (try --host 127.0.0.1)"
+    return f"cannot listen on {host}:{port}: {exc.strerror or exc}"

@@ -1,10 +1,19 @@
-"""The OpenAPI description of the JSON API, built from the same parameter list the views read."""
+"""The OpenAPI 3.1 description of every endpoint: the JSON API, citations, feeds, exports and the pages.
+
+Parameters come from the same lists the views read; the release schema is built from the ``Release`` dataclass,
+so a field added there is described here too. ``tests/test_api.py`` checks the document with a real OpenAPI
+validator and real responses against its schemas.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import typing
 from typing import Any
 
+from archive.model import Release, Speaker
 from archive.search import SORTS, facet_names
+from web.views.citations import DOWNLOADS
 
 
 def _param(name: str, description: str, schema: dict[str, Any], many: bool = False) -> dict[str, Any]:
@@ -14,33 +23,86 @@ def _param(name: str, description: str, schema: dict[str, Any], many: bool = Fal
             **({"style": "form", "explode": True} if many else {})}
 
 
+DATES = "As people write them: 2016, 2016-03, 2016-03-15, 03/15/2016, 15 March 2016, March 2016, last month."
 SEARCH_PARAMETERS = [
     _param("q", 'Query: words (ANDed), "phrases", OR, NOT, -word, word*, field:value, date:2024-03.', {"type": "string"}),
     *[_param(name, f"Only releases with this {name} (repeat for OR).", {"type": "string"}, many=True) for name in facet_names()],
-    _param("from", "Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.", {"type": "string"}),
-    _param("to", "Latest date: YYYY, YYYY-MM or YYYY-MM-DD.", {"type": "string"}),
+    _param("from", "Earliest date. " + DATES + " A reversed range is swapped (see `notices`).", {"type": "string"}),
+    _param("to", "Latest date. " + DATES, {"type": "string"}),
     _param("sort", "Order of results.", {"type": "string", "enum": list(SORTS)}),
     _param("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": 10000}),
     _param("size", "Results per page.", {"type": "integer", "minimum": 1, "maximum": 100}),
     _param("facets", "Values shown per facet.", {"type": "integer", "minimum": 1, "maximum": 500}),
     *[_param(f"{name}_q", f"Only {name} values containing this text.", {"type": "string"}) for name in facet_names()],
 ]
-ERROR = {"type": "object", "properties": {"error": {"type": "string"}, "message": {"type": "string"}, "status": {"type": "integer"}}}
+ID = {"name": "id", "in": "path", "required": True, "description": "A release id, as in its permalink.",
+      "schema": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,120}$"}}
+PARAGRAPH = _param("paragraph", "Cite one paragraph (a pinpoint citation), from 1.", {"type": "integer", "minimum": 1})
 RAW = "Raw text as the release gives it: escape it before putting it into HTML."
 TEXT_FORMATS = (
     "Every string in a response is raw text, exactly as the release gives it: escape it before putting it into "
     "HTML. The one exception is a hit's `passages`: escaped HTML in which the words matched are wrapped in "
     "<mark>…</mark>, safe to insert into a page as HTML (and only as HTML). `url` is the release's original "
-    "address, given only when it is an http(s) URL (otherwise empty)."
+    "address, given only when it is an http(s) URL (otherwise empty). Every successful answer carries an `ETag` "
+    "and a `Last-Modified` from the index generation it was computed from: send them back in `If-None-Match` / "
+    "`If-Modified-Since` and an unchanged answer is a 304 with no body."
 )
 
 
 def _raw(description: str = RAW, many: bool = False) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": "string"}
-    return {"type": "array", "items": schema, "description": description} if many else {**schema, "description": description}
+    return {"type": "array", "items": {"type": "string"}, "description": description} if many else \
+        {"type": "string", "description": description}
 
 
-HIT = {"type": "object", "properties": {
+def _object(properties: dict[str, Any], description: str = "", closed: bool = True) -> dict[str, Any]:
+    """An object whose every property is always present (the archive never leaves one out)."""
+    schema: dict[str, Any] = {"type": "object", "properties": properties, "required": list(properties)}
+    if closed:
+        schema["additionalProperties"] = False
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def _from_dataclass(cls: type, descriptions: dict[str, str]) -> dict[str, Any]:
+    """A schema with a property per dataclass field, typed from its annotation."""
+    hints = typing.get_type_hints(cls)
+    properties: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        kind = hints[f.name]
+        if kind is int:
+            schema: dict[str, Any] = {"type": "integer"}
+        elif typing.get_origin(kind) is list and typing.get_args(kind)[0] is Speaker:
+            schema = {"type": "array", "items": {"$ref": "#/components/schemas/Speaker"}}
+        elif typing.get_origin(kind) is list:
+            schema = {"type": "array", "items": {"type": "string"}}
+        else:
+            schema = {"type": "string"}
+        schema["description"] = descriptions.get(f.name, RAW)
+        properties[f.name] = schema
+    return properties
+
+
+RELEASE_FIELDS = {
+    "id": "Stable id; the permalink is /releases/{id}.",
+    "date": "YYYY, YYYY-MM or YYYY-MM-DD: the precision the release gives (see date_precision), or empty.",
+    "source": "The file it was read from, relative to the indexed folder (#L<n> for a line of a JSON-lines export).",
+    "paragraphs": "The body, one string per paragraph (paragraph n is cited as ¶n). " + RAW,
+    "url": "The original http(s) address, or empty. " + RAW,
+    "language": "ISO 639-1 code.",
+    "format": "html, markdown, text or json.",
+    "word_count": "Words in the body.",
+    "content_hash": "SHA-1 of what the release says, to spot changed records.",
+}
+SPEAKER = _object({"name": _raw(), "title": _raw("Their title or role in the release, or empty. " + RAW),
+                   "quotes": _raw("Words attributed to them. " + RAW, many=True)})
+RELEASE = _object({
+    **_from_dataclass(Release, RELEASE_FIELDS),
+    "date_precision": {"type": "string", "enum": ["day", "month", "year", ""], "description": "Precision of date."},
+    "permalink": {"type": "string", "format": "uri", "description": "This release's page on the archive."},
+}, "One release with every field the archive holds.")
+EXPORTED = {**RELEASE, "description": "One line of /export.jsonl: a release as /api/releases/{id} gives it."}
+HIT = _object({
     "id": {"type": "string"}, "title": _raw(), "date": {"type": "string", "description": "YYYY, YYYY-MM or YYYY-MM-DD."},
     "issuer": _raw(), "speakers": _raw(many=True), "topics": _raw(many=True), "wire": _raw(), "source": _raw(),
     "url": {"type": "string", "description": "The original http(s) address, or empty. " + RAW},
@@ -48,39 +110,116 @@ HIT = {"type": "object", "properties": {
                  "description": "Passages of the release around the words matched, as escaped HTML with <mark>…</mark> "
                                 "around each match: insert as HTML, never escape again. Unlike every other field, "
                                 "this is not raw text."},
-    "score": {"type": "number", "nullable": True}, "copies": {"type": "array", "items": {"type": "string"}},
-}}
-SEARCH_RESULT = {"type": "object", "properties": {
-    "total": {"type": "integer"}, "page": {"type": "integer"}, "pages": {"type": "integer"},
-    "page_size": {"type": "integer"}, "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
-    "facets": {"type": "array", "items": {"type": "object"}}, "histogram": {"type": "array", "items": {"type": "object"}},
-    "histogram_level": {"type": "string"}, "ignored": _raw(many=True), "did_you_mean": _raw(),
+    "score": {"type": ["number", "null"], "description": "Relevance; null when sorted by date."},
+    "copies": {"type": "array", "items": {"type": "string"},
+               "description": "Ids of copies of this release (same title and date, or same text), folded into it."},
+})
+FACET = _object({
+    "name": {"type": "string", "enum": facet_names()},
+    "values": {"type": "array", "items": _object({
+        "value": _raw(), "count": {"type": "integer", "minimum": 0},
+        "selected": {"type": "boolean", "description": "The search filters on this value."}})},
+    "more": {"type": "boolean", "description": "More values exist than `facets` allows."},
+}, "Counts of one facet's values, with every filter applied but this facet's own.")
+BUCKET = _object({"key": {"type": "string", "description": "YYYY, YYYY-MM or YYYY-MM-DD."},
+                  "label": {"type": "string"}, "count": {"type": "integer", "minimum": 1}},
+                 "One period holding releases (periods without any are left out).")
+SEARCH_RESULT = _object({
+    "total": {"type": "integer", "minimum": 0, "description": "Releases found; folded copies counted once."},
+    "page": {"type": "integer", "minimum": 1}, "pages": {"type": "integer", "minimum": 1},
+    "page_size": {"type": "integer", "minimum": 1},
+    "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+    "facets": {"type": "array", "items": {"$ref": "#/components/schemas/Facet"}},
+    "histogram": {"type": "array", "items": {"$ref": "#/components/schemas/Bucket"}},
+    "histogram_level": {"type": "string", "enum": ["year", "month", "day"]},
+    "ignored": _raw("Parts of the query that could not be used. " + RAW, many=True), "did_you_mean": _raw(),
     "took_ms": {"type": "number"},
-}}
+    "notices": {"type": "array", "items": {"type": "string"},
+                "description": "What was changed in the request, e.g. a reversed date range swapped."},
+})
+STYLED = _object({"bibliography": {"type": "string", "description": "The reference-list entry (plain text)."},
+                  "citation": {"type": "string", "description": "The in-text citation or note, with the pinpoint."}})
+CITATION = _object({
+    "id": {"type": "string"}, "paragraph": {"type": ["integer", "null"]},
+    "permalink": {"type": "string", "format": "uri"},
+    "csl": {"type": "object", "description": "The release as one CSL-JSON item (type webpage, genre Press release)."},
+    "styles": _object({name: {"$ref": "#/components/schemas/Styled"} for name in ("apa", "mla", "chicago")}),
+    "bibtex": {"type": "string"}, "ris": {"type": "string"},
+    "formats": {"type": "array", "items": {"type": "string"}},
+})
+ERROR = _object({"error": {"type": "string"}, "message": {"type": "string", "description": "Names the parameter."},
+                 "status": {"type": "integer"}})
+CSV_COLUMNS = ("id, date, title, subtitle, issuer, speakers (names, '; '-separated), speaker_titles (one per speaker, "
+               "same order), topics, tags, wire, dateline, url, source, permalink. UTF-8 with a byte order mark; a "
+               "cell that starts like a spreadsheet formula is prefixed with '.")
+CACHING_HEADERS = {
+    "ETag": {"description": "Changes when the index, the code or the address of the site changes.",
+             "schema": {"type": "string"}},
+    "Last-Modified": {"description": "When the index was built.", "schema": {"type": "string"}},
+}
+
+
+def _ok(description: str, media: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, "headers": CACHING_HEADERS, "content": {media: {"schema": schema}}}
+
+
+def _get(summary: str, ok: dict[str, Any], parameters: list[dict[str, Any]], *, errors: tuple[str, ...] = ("400",),
+         description: str = "") -> dict[str, Any]:
+    responses: dict[str, Any] = {"200": ok, "304": {"description": "Not modified since the ETag or date sent."}}
+    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    text = {"400": "A parameter is malformed or over its cap", "404": "No such release",
+            "301": "The release moved to a new id"}
+    for code in errors:
+        responses[code] = {"description": text[code], **(error if code != "301" else {})}
+    operation: dict[str, Any] = {"summary": summary, "parameters": parameters, "responses": responses}
+    if description:
+        operation["description"] = description
+    return {"get": operation}
 
 
 def openapi_document() -> dict[str, Any]:
-    error_response = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    ref = lambda name: {"$ref": f"#/components/schemas/{name}"}  # noqa: E731
+    html = {"type": "string", "contentMediaType": "text/html"}
     return {
-        "openapi": "3.0.3",
-        "info": {"title": "Press Archive API", "version": "1.0",
+        "openapi": "3.1.0",
+        "info": {"title": "Press Archive API", "version": "1.1",
                  "description": "Search press releases; every HTML page of the site has a JSON twin here. " + TEXT_FORMATS},
         "paths": {
-            "/api/search": {"get": {
-                "summary": "Search releases with facets, a date histogram and highlighted passages.",
-                "parameters": SEARCH_PARAMETERS,
-                "description": TEXT_FORMATS,
-                "responses": {"200": {"description": "Search result",
-                                      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SearchResult"}}}},
-                              "400": {"description": "A parameter is malformed or over its cap", **error_response}},
-            }},
-            "/api/releases/{id}": {"get": {
-                "summary": "One release with all its fields.",
-                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,120}$"}}],
-                "responses": {"200": {"description": "The release", "content": {"application/json": {"schema": {"type": "object"}}}},
-                              "301": {"description": "The release moved to a new id"},
-                              "404": {"description": "No such release", **error_response}},
-            }},
+            "/api/search": _get("Search releases with facets, a date histogram and highlighted passages.",
+                                _ok("Search result", "application/json", ref("SearchResult")), SEARCH_PARAMETERS,
+                                description=TEXT_FORMATS),
+            "/api/releases/{id}": _get("One release with all its fields.",
+                                       _ok("The release", "application/json", ref("Release")), [ID],
+                                       errors=("301", "404")),
+            "/api/releases/{id}/cite": _get(
+                "A release (or one paragraph) cited in APA 7, MLA 9, Chicago, BibTeX, RIS and CSL-JSON.",
+                _ok("Citations", "application/json", ref("Citation")), [ID, PARAGRAPH], errors=("400", "404")),
+            "/releases/{id}/cite.{ext}": _get(
+                "A citation file for reference managers: BibTeX (bib), RIS (ris) or CSL-JSON (json).",
+                {"description": "The citation as an attachment", "headers": CACHING_HEADERS,
+                 "content": {mimetype: {"schema": {"type": "string"}} for _fmt, mimetype in DOWNLOADS.values()}},
+                [ID, {"name": "ext", "in": "path", "required": True, "schema": {"type": "string", "enum": list(DOWNLOADS)}},
+                 PARAGRAPH], errors=("400", "404")),
+            "/api/openapi.json": _get("This description.", _ok("OpenAPI 3.1", "application/json", {"type": "object"}), [],
+                                      errors=()),
+            "/feed.atom": _get("An Atom feed of any search: its newest 50 releases.",
+                               _ok("Atom 1.0", "application/atom+xml", {"type": "string"}), SEARCH_PARAMETERS),
+            "/export.csv": _get("Every release a search finds, as CSV (named after the search).",
+                                _ok("CSV: " + CSV_COLUMNS, "text/csv", {"type": "string"}), SEARCH_PARAMETERS,
+                                description=CSV_COLUMNS),
+            "/export.jsonl": _get("Every release a search finds, one JSON object a line (named after the search).",
+                                  _ok("JSON lines", "application/x-ndjson", ref("ExportedRelease")), SEARCH_PARAMETERS),
+            "/opensearch.xml": _get("OpenSearch description, so browsers can add the archive as a search engine.",
+                                    _ok("OpenSearch 1.1", "application/opensearchdescription+xml", {"type": "string"}),
+                                    [], errors=()),
+            "/": _get("The search page (HTML); its JSON twin is /api/search.", _ok("Search page", "text/html", html),
+                      SEARCH_PARAMETERS),
+            "/releases/{id}": _get("A release's page (HTML), with its citation box.",
+                                   _ok("Release page", "text/html", html), [ID, PARAGRAPH],
+                                   errors=("301", "400", "404")),
         },
-        "components": {"schemas": {"Error": ERROR, "Hit": HIT, "SearchResult": SEARCH_RESULT}},
+        "components": {"schemas": {
+            "Error": ERROR, "Hit": HIT, "Facet": FACET, "Bucket": BUCKET, "SearchResult": SEARCH_RESULT,
+            "Speaker": SPEAKER, "Release": RELEASE, "ExportedRelease": EXPORTED, "Styled": STYLED, "Citation": CITATION,
+        }},
     }

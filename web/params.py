@@ -8,11 +8,13 @@ ASCII digits only: ``str.isdigit`` and ``int`` also accept ``²``, ``①`` or Ar
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import date
 from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
-from archive.query import day_bounds
+from archive.dates import DateError, in_order, parse_date
 from archive.search import SORTS, SearchRequest, facet_names
 
 MAX_VALUE = 300  # characters kept of one filter value or facet search (``speaker_q``)
@@ -60,24 +62,55 @@ def _filters(args: MultiDict) -> dict[str, list[str]]:
     return filters
 
 
-def _date(args: MultiDict, name: str) -> str:
-    raw = args.get(name, "").strip()
-    if raw and day_bounds(raw) is None:
-        raise BadParameter(f"parameter {name!r} must be a date like 2024, 2024-03 or 2024-03-15, not {raw[:40]!r}")
-    return raw
+@dataclass
+class DateNote:
+    """What the page says about the dates: one it could not read (``field`` names it), or a range swapped."""
+
+    field: str
+    message: str
+    typed: str = ""
+    error: bool = True
+    reason: str = ""
 
 
-def request_from_args(args: MultiDict, page_size: int = 20) -> SearchRequest:
+FIELD_LABELS = {"from": "From", "to": "To"}
+
+
+def _dates(args: MultiDict, today: date | None) -> tuple[str, str, list[DateNote]]:
+    """The ``from`` and ``to`` dates as typed (``March 2016``, ``03/15/2016``, ``last month``) in ISO form; one
+    that cannot be read is left out with a note naming it, a reversed range is swapped with a note."""
+    read: dict[str, str] = {}
+    notes: list[DateNote] = []
+    for name in ("from", "to"):
+        typed = args.get(name, "")[:MAX_VALUE].strip()
+        if not typed:
+            read[name] = ""
+            continue
+        try:
+            read[name] = parse_date(typed, today)
+        except DateError as exc:
+            read[name] = ""
+            notes.append(DateNote(name, f"{FIELD_LABELS[name]} date: {exc}", typed, reason=str(exc)))
+    date_from, date_to, swapped = in_order(read["from"], read["to"])
+    if swapped:
+        notes.append(DateNote("", f"The dates were the wrong way round, so this search runs from {date_from} to "
+                                  f"{date_to}.", error=False))
+    return date_from, date_to, notes
+
+
+def read_request(args: MultiDict, page_size: int = 20, today: date | None = None) -> tuple[SearchRequest, list[DateNote]]:
+    """The search a query string asks for, and notes on its dates for the page to show beside it."""
     sort = args.get("sort", "relevance") or "relevance"
     if sort not in SORTS:
         raise BadParameter(f"parameter 'sort' must be one of {', '.join(SORTS)}")
     filters = _filters(args)
     facet_search = {name: args.get(f"{name}_q", "")[:MAX_VALUE] for name in facet_names() if args.get(f"{name}_q")}
-    return SearchRequest(
+    date_from, date_to, notes = _dates(args, today)
+    request = SearchRequest(
         q=args.get("q", "")[:MAX_QUERY],
         filters=filters,
-        date_from=_date(args, "from"),
-        date_to=_date(args, "to"),
+        date_from=date_from,
+        date_to=date_to,
         sort=sort,
         page=_int(args, "page", 1, 1, 10_000),
         page_size=_int(args, "size", page_size, 1, 100),
@@ -85,6 +118,22 @@ def request_from_args(args: MultiDict, page_size: int = 20) -> SearchRequest:
         facet_search=facet_search,
         all_versions=_versions(args),
     )
+    return request, notes
+
+
+def request_from_args(args: MultiDict, page_size: int = 20) -> SearchRequest:
+    """The search a query string asks for, for machines (API, feeds, exports): a date that cannot be read is a
+    400 naming its parameter; the HTML page uses ``read_request`` and says so beside the form instead."""
+    request, notes = read_request(args, page_size)
+    refuse_unread_dates(notes)
+    return request
+
+
+def refuse_unread_dates(notes: list[DateNote]) -> None:
+    """A ``BadParameter`` naming the first date that could not be read, if any."""
+    for note in notes:
+        if note.error:
+            raise BadParameter(f"parameter {note.field!r} must be a date: {note.reason}")
 
 
 def _versions(args: MultiDict) -> bool:

@@ -96,18 +96,28 @@ def dateline_zone(paragraphs: list[str]) -> str:
 
 
 # "15 February - 27 May 2001", "from June 3 to …": the end of a date range is an event's, not a dateline.
-_RANGE_END = re.compile(r"(?:\b\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?|\b[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?|\b\d{1,2})"
+_RANGE_END = re.compile(r"(?:\b\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?|\b[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?|\b\d{1,4})"
                         r"\s*(?:[-\u2013\u2014]|to|until|through|till)\s*$|\b(?:until|through|till|from|between)\s+$", re.I)
+
+
+# "Opening 28 March 2002", "Exhibition until …": the date of an event announced, not of the announcement.
+_EVENT_WORD = re.compile(r"\b(?:open(?:s|ing)?|clos(?:es|ing)|until|runs?|from|through|starts?|begins?|held|on view|"
+                         r"admission|deadline|expires?)\W*$", re.I)
+
+
+_RANGE_START = re.compile(r"\s*(?:[-\u2013\u2014]|to\b|until\b|through\b)\s*\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3}|"
+                          r"\s*(?:[-\u2013\u2014]|to\b|until\b|through\b)\s*[A-Za-z]{3,9}\.?\s+\d{1,2}\b", re.I)
 
 
 def dateline_date(paragraphs: list[str]) -> str:
     """The date printed in the dateline, if any: few lower-case words may stand before it, so that
     "WASHINGTON – Today the agency said that on March 3 …" is not read as a dateline."""
     zone = dateline_zone(paragraphs)
-    found = [m for p in (MONTH_DAY_YEAR, DAY_MONTH_YEAR) for m in p.finditer(zone) if not _RANGE_END.search(zone[: m.start()])]
+    found = [m for p in (MONTH_DAY_YEAR, DAY_MONTH_YEAR) for m in p.finditer(zone)
+             if not _RANGE_END.search(zone[: m.start()]) and not _RANGE_START.match(zone[m.end():])]
     for m in sorted(found, key=lambda m: m.start()):
         before = re.findall(r"(?<![\w.])[a-z][a-z]+\b", zone[: m.start()])
-        if len(before) <= 3:
+        if len(before) <= 3 and not _EVENT_WORD.search(zone[: m.start()]):
             return _from_match(m)
         break
     m = NUMERIC_US.search(zone)
@@ -137,7 +147,48 @@ def best_date(meta: str, paragraphs: list[str], path: str) -> tuple[str, str]:
     if printed:
         return printed, "dateline"
     from_path = path_date(path)
+    dated = weekday_date(paragraphs, from_path[:4]) or closing_date(paragraphs)
+    if dated and (not from_path or dated.startswith(from_path) or len(dated) > len(from_path)):
+        return dated, "text"
     return (from_path, "path") if from_path else ("", "")
+
+
+_WEEKDAY_DAY_MONTH = re.compile(rf"^(?P<weekday>mon|tues|wednes|thurs|fri|satur|sun)day,?\s+{_DAY}\s+{_MONTH}(?!,?\s*\d)", re.I)
+_WEEKDAYS = ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")
+
+
+def weekday_date(paragraphs: list[str], year: str) -> str:
+    """"Tuesday 6 September" standing alone near the top, in a year the path names: a full date when the
+    weekday agrees with that year (and so pins it)."""
+    if not year:
+        return ""
+    for paragraph in paragraphs[:6]:
+        m = _WEEKDAY_DAY_MONTH.match(paragraph.strip())
+        if not m or len(paragraph) > 40:
+            continue
+        month = MONTHS.get(m.group("month")[:4].lower().rstrip("."), MONTHS.get(m.group("month")[:3].lower()))
+        day = int(m.group("day"))
+        if month and _valid(int(year), month, day):
+            found = Date(int(year), month, day)
+            if found.weekday() == _WEEKDAYS.index(m.group("weekday").lower()):
+                return found.isoformat()
+    return ""
+
+
+_MONTH_YEAR = re.compile(rf"^{_MONTH},?\s+{_YEAR}(?:\s+(?:no\.?\s*)?\d{{1,4}}(?:/\d{{2,4}})?)?$", re.I)  # "May 1999 14/99"
+
+
+def closing_date(paragraphs: list[str]) -> str:
+    """A release that ends with its date on a line of its own ("September 2001", "12 May 2003")."""
+    for paragraph in reversed(paragraphs[-3:]):
+        text = paragraph.strip(" .")
+        if len(text) > 30:
+            continue
+        for pattern in (DAY_MONTH_YEAR, MONTH_DAY_YEAR, _MONTH_YEAR):
+            m = pattern.fullmatch(text) if pattern is _MONTH_YEAR else pattern.search(text)
+            if m and (pattern is _MONTH_YEAR or len(text) - len(m.group(0)) < 12):
+                return _from_match(m)
+    return ""
 
 
 def _days_before(earlier: str, later: str) -> int:

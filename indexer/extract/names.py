@@ -105,7 +105,9 @@ def pick_person(tokens: list[str]) -> tuple[list[str], list[str], list[str]] | N
         return None
     after_title = [r for r in runs if r[0] > 0 and (is_title_token(tokens[r[0] - 1]) or tokens[r[0] - 1].endswith(","))]
     longer = [r for r in runs if r[1] - r[0] >= 2]
-    if runs[0][0] == 0 and (runs[0][1] - runs[0][0] >= 2 or not after_title):
+    # A leading run followed by a title word is the title's object ("Public Safety Commissioner John Harrington").
+    leads_title = runs[0][1] < len(tokens) and is_title_token(tokens[runs[0][1]])
+    if runs[0][0] == 0 and (runs[0][1] - runs[0][0] >= 2 or not after_title) and not (leads_title and after_title):
         chosen = runs[0]
     elif after_title:
         chosen = after_title[0]

@@ -124,7 +124,13 @@ def _people_named(sentences: list[str]) -> list[tuple[list[str], list[str]]]:
     found = []
     for sentence in sentences:
         for m in re.finditer(rf"{_TOKEN}(?:\s+{_TOKEN})+", sentence):
-            title, name = split_title_and_name(m.group(0).split())
+            tokens = m.group(0).split()
+            # After "and" or "of" the run may continue an office's name ("Energy, Mines and Resources Ranj
+            # Pillai"): the connector goes in front, so that the name's start is judged in its context.
+            before = re.search(r"(?:\band|\bof|\bfor|,)\s*$", sentence[: m.start()])
+            context = [before.group(0).strip()] if before else []
+            title, name = split_title_and_name(context + tokens)
+            title = title[len(context):]
             if len(name) >= 2 and all(is_name_token(t) for t in name):
                 found.append((title, name))
     return found
@@ -231,7 +237,7 @@ def extract_speakers(paragraphs: list[str], quotes: list[Quote] | tuple[Quote, .
                 if not resolved:
                     continue
                 title = " ".join(t for t in title_tokens if bare(t) not in HONORIFICS).strip()
-                title = ", ".join(filter(None, [title, extra_title.strip()]))
+                title = _clean_title(", ".join(filter(None, [title, extra_title.strip()])))
                 current = next((s for s in speakers if s.name == resolved), None)
                 if current is None:
                     current = _Found(resolved, title, position)
@@ -278,7 +284,9 @@ def _attributions(sentence: str) -> list[tuple[tuple[int, int], list[str], str]]
                 continue
             extra = ""
             groups = m.groupdict()
-            if groups.get("appos") and not _has_full_name(tokens) and _has_full_name(groups["appos"].split()):
+            appos = groups.get("appos") or ""
+            if appos and ((not _has_full_name(tokens) and _has_full_name(appos.split()))
+                          or (_styled_name(appos.split()) and not _styled_name(tokens))):
                 # "Minister of State for the Arts, Baroness Blackstone said": the name is in the apposition.
                 tokens, groups = [_tidy(t) for t in groups["appos"].split()], {**groups, "appos": " ".join(tokens)}
             if groups.get("appos") and re.match(r"(?:he|she|they|it|we|i)\b", groups["appos"].strip(), re.I):
@@ -301,6 +309,18 @@ def _attributions(sentence: str) -> list[tuple[tuple[int, int], list[str], str]]
 
 
 _TRAILING_TITLE = re.compile(r",\s*((?:the\s+|an?\s+)?[A-Z][^.;\"\u201c\u201d]{1,120}?)\s*(?:[.;]\s*$|[.;]\s|$)")
+
+
+def _clean_title(title: str) -> str:
+    """A title without the articles and stray commas that joining its pieces leaves ("the, Cyber Safety")."""
+    parts = [re.sub(r"^(?:the|a|an)\b\s*|\s*\b(?:the|a|an)$", "", p.strip(), flags=re.I) for p in title.split(",")]
+    return ", ".join(p for p in parts if p)
+
+
+def _styled_name(tokens: list[str]) -> bool:
+    """A name with a title or honorific before it ("the Hon Paul Fletcher MP"): surely a person."""
+    picked = pick_person([_tidy(t) for t in tokens])
+    return bool(picked and picked[0] and len(picked[1]) >= 2 and is_title_token(picked[0][-1]))
 
 
 def _has_full_name(tokens: list[str]) -> bool:

@@ -16,7 +16,7 @@ from indexer.extract.folder import FolderProfile, norm
 from indexer.sources.base import Draft
 from indexer.text import clean_space, split_sentences
 
-MAX_TITLE = 300
+MAX_TITLE = 300  # a fuller candidate longer than this is no headline (release hygiene caps titles too)
 _GENERIC = {
     "press release", "press releases", "news release", "news releases", "media release", "media releases",
     "news", "newsroom", "news room", "press", "press room", "pressroom", "press office", "media", "media centre",
@@ -100,17 +100,17 @@ def choose_title(draft: Draft, profile: FolderProfile | None = None, lead: str =
     others = [t for w, t in candidates if w not in ("h1", "h1 in header")]
     confirmed = [t for w, t in candidates if w == "h1" and any(_agrees(t, o) for o in others)]
     if confirmed:
-        return _capped(confirmed[0])
+        return confirmed[0]
     h1s = [t for w, t in candidates if w == "h1"]
     if len(h1s) > 1 and others:
         h1s = []  # several unconfirmed <h1>s: the structured titles know better
     ranked = sorted(candidates, key=lambda c: _ORDER.index(c[0]) if c[0] in _ORDER else len(_ORDER))
     if h1s:
-        return _capped(h1s[-1])
+        return h1s[-1]
     best = ranked[0][1]
     # "Jennings Dog" in <title>, "British Museum Acquires Jennings Dog" atop the body: the fuller headline.
     fuller = [t for _w, t in ranked[1:] if norm(best) in norm(t) and len(t) > len(best) and len(t) <= MAX_TITLE]
-    return _capped(fuller[0] if fuller else best)
+    return fuller[0] if fuller else best
 
 
 def looks_cut(text: str) -> bool:
@@ -121,12 +121,6 @@ def looks_cut(text: str) -> bool:
 def _cut_short(text: str) -> bool:
     """A headline that stops inside a phrase ("… FROM SEN."): cut by a naive sentence split upstream."""
     return bool(re.search(r"\b(?:sen|rep|gov|dr|mr|mrs|ms|st|the|of|and|for|to|from|by|with)\.?$", text, re.I)) and len(text) > 20
-
-
-def _capped(text: str) -> str:
-    if len(text) <= MAX_TITLE:
-        return text
-    return text[:MAX_TITLE].rsplit(" ", 1)[0] + "\u2026"
 
 
 def _from_lead(lead: str) -> str:

@@ -168,6 +168,9 @@ def _find_container(soup: BeautifulSoup) -> Tag | None:
             else:
                 break
         others = [tag for tag, score in scores.values() if score >= best_score / 3 and tag is not best]
+        lead = _lead_after_headline(soup)
+        if lead is not None and best not in lead.parents:
+            others.append(lead)  # the release begins right under its headline: its lead is part of it
         for level, ancestor in enumerate(best.parents):
             if level >= 8 or ancestor.name in ("body", "html"):
                 break
@@ -180,6 +183,17 @@ def _find_container(soup: BeautifulSoup) -> Tag | None:
         found = soup.find("article") or soup.find("main") or soup.body
         return found if isinstance(found, Tag) else None
     return best
+
+
+def _lead_after_headline(soup: BeautifulSoup) -> Tag | None:
+    """The first paragraph of some length after the page's ``<h1>`` (page chrome is gone by now)."""
+    h1 = soup.find("h1")
+    if not isinstance(h1, Tag):
+        return None
+    for p in h1.find_all_next("p", limit=8):
+        if len(p.get_text(" ", strip=True)) >= 60:
+            return p
+    return None
 
 
 def _most_running_text(soup: BeautifulSoup) -> tuple[Tag | None, int]:

@@ -8,6 +8,8 @@ document.addEventListener("DOMContentLoaded", () => {
     form.querySelectorAll(".facet input[type=checkbox]").forEach((box) => {
       box.addEventListener("change", () => {
         form.querySelectorAll("input").forEach((input) => { if (!input.value) input.disabled = true; });
+        // The new page opens at its results heading, focused: the new count is read out, results are next.
+        form.action = form.getAttribute("action").split("#")[0] + "#results-heading";
         form.submit();
       });
     });
@@ -24,6 +26,9 @@ document.addEventListener("DOMContentLoaded", () => {
       form.querySelectorAll("input").forEach((input) => { if (!input.value) input.disabled = true; });
     });
   }
+  // Arriving from a changed filter (a facet, a chip, the histogram): focus the results heading itself.
+  const heading = document.getElementById("results-heading");
+  if (heading && window.location.hash === "#results-heading") heading.focus();
   // A paragraph's ¶ link also copies its full address, ready to paste into a draft.
   document.querySelectorAll("a.anchor").forEach((a) => {
     a.title = "Link to this paragraph (copied when clicked)";
@@ -31,17 +36,19 @@ document.addEventListener("DOMContentLoaded", () => {
       if (navigator.clipboard) navigator.clipboard.writeText(a.href).catch(() => {});
     });
   });
-  // Copy buttons for citations.
+  // Copy buttons for citations: each copies exactly the text shown beside it, and says which text.
   document.querySelectorAll("[data-copy]").forEach((el) => {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "copy-button";
-    button.textContent = el.dataset.copyLabel || "Copy";
+    const label = el.dataset.copyLabel || "Copy";
+    button.textContent = "Copy";
+    if (el.dataset.copyLabel) button.setAttribute("aria-label", label);
     button.addEventListener("click", async () => {
-      const text = el.dataset.copy || el.textContent.trim();
+      const text = el.textContent.trim().replace(/\s+/g, " ");
       try { await navigator.clipboard.writeText(text); button.textContent = "Copied"; }
       catch (e) { button.textContent = "Copy failed"; }
-      setTimeout(() => { button.textContent = el.dataset.copyLabel || "Copy"; }, 1500);
+      setTimeout(() => { button.textContent = "Copy"; }, 1500);
     });
     el.after(button);
   });

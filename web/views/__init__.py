@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+import re
+from urllib.parse import urlencode, urlsplit
 
-from flask import Flask, Response, jsonify, redirect, render_template, request
+from flask import Flask, Response, jsonify, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from archive.limits import SearchTimeout
+from archive.search import facet_names
 from archive.store import NoIndex
-from web.params import BadParameter
+from web.params import MAX_FILTER_VALUES, BadParameter
 from web.views import api, changes, citations, feeds, pages, versions
 from web.views.common import close_view, external_url, public_url
 
@@ -45,14 +47,21 @@ def register(app: Flask) -> None:
     def wants_json() -> bool:
         return request.path.startswith("/api/")
 
-    def error(status: int, title: str, message: str) -> tuple[Response | str, int]:
+    def error(status: int, title: str, message: str, back: str | None = None) -> tuple[Response | str, int]:
         if wants_json():
             return jsonify({"error": title, "message": message, "status": status}), status
-        return render_template("error.html", status=status, title=title, message=message), status
+        return render_template("error.html", status=status, title=title, message=message,
+                               back=back or url_for("pages.search_page")), status
 
     @app.errorhandler(BadParameter)
     def bad_parameter(exc: BadParameter):  # type: ignore[no-untyped-def]
-        return error(400, "Bad request", str(exc))
+        # "Back" goes to the same page without the parameters the message names (the search kept, not lost).
+        named = set(re.findall(r"parameter '(\w+)'", str(exc)))
+        if not named and str(exc).startswith(f"at most {MAX_FILTER_VALUES} filter values"):
+            named = set(facet_names())
+        kept = [(k, v) for k, v in request.args.items(multi=True) if k not in named][:MAX_FILTER_VALUES]
+        back = request.path + ("?" + urlencode(kept) if kept else "")
+        return error(400, "Bad request", str(exc), back)
 
     @app.errorhandler(SecurityError)
     def untrusted_host(exc: SecurityError):  # type: ignore[no-untyped-def]

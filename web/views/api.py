@@ -7,7 +7,7 @@ from flask import Blueprint, Response, jsonify, request
 from archive.search import search
 from archive.urls import safe_url
 from web.openapi import openapi_document
-from web.params import request_from_args
+from web.params import read_request, refuse_unread_dates
 from web.views.common import release_or_redirect, release_url, view
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -15,9 +15,12 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 @bp.get("/search")
 def api_search() -> Response:
-    data = search(view(), request_from_args(request.args)).to_dict()
+    req, notes = read_request(request.args)
+    refuse_unread_dates(notes)
+    data = search(view(), req).to_dict()
     for hit in data["hits"]:
         hit["url"] = safe_url(hit["url"])
+    data["notices"] = [note.message for note in notes]
     return jsonify(data)
 
 

@@ -12,15 +12,18 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, render_template, request, stream_with_context
 
-from archive.search import matching_releases
+from archive.ids import slugify
+from archive.search import SearchRequest, matching_releases
 from archive.urls import safe_url
 from web.params import describe, request_from_args, to_query
 from web.views.common import external_url, public_url, reader, view
 
 bp = Blueprint("feeds", __name__)
 FEED_SIZE = 50
-EXPORT_FIELDS = ["id", "date", "title", "subtitle", "issuer", "speakers", "topics", "tags", "wire", "dateline", "url",
-                 "source", "permalink"]
+EXPORT_FIELDS = ["id", "date", "title", "subtitle", "issuer", "speakers", "speaker_titles", "topics", "tags", "wire",
+                 "dateline", "url", "source", "permalink"]
+# Spreadsheet programs (Excel above all) read a CSV as UTF-8 only when it starts with a byte order mark.
+BOM = "\ufeff"
 # What XML 1.0 forbids (most C0 controls, lone surrogates, U+FFFE/U+FFFF): one such character in a title would
 # make the feed unreadable for every subscriber. The templates hold none, so it is stripped from the whole output.
 _NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -69,10 +72,21 @@ def _row(release, permalink: str) -> dict[str, str]:  # type: ignore[no-untyped-
     row = {
         "id": release.id, "date": release.date, "title": release.title, "subtitle": release.subtitle,
         "issuer": release.issuer, "speakers": "; ".join(s.name for s in release.speakers),
+        # One entry per speaker, in the same order (empty where the release gives no title).
+        "speaker_titles": "; ".join(s.title for s in release.speakers) if any(s.title for s in release.speakers) else "",
         "topics": "; ".join(release.topics), "tags": "; ".join(release.tags), "wire": release.wire,
         "dateline": release.dateline, "url": safe_url(release.url), "source": release.source, "permalink": permalink,
     }
     return {name: spreadsheet_safe(value) for name, value in row.items()}
+
+
+def export_name(req: SearchRequest) -> str:
+    """A file name that says which search an export holds: ``press-archive-water-topic-environment-2025``."""
+    words = [req.q] + [f"{name} {value}" for name, values in req.filters.items() for value in values]
+    if req.date_from or req.date_to:
+        words.append(f"{req.date_from or 'until'} {req.date_to}" if req.date_to != req.date_from else req.date_from)
+    slug = slugify(" ".join(words), limit=80)
+    return "press-archive" + (f"-{slug}" if slug else "")
 
 
 @bp.get("/export.csv")
@@ -85,6 +99,7 @@ def export_csv() -> Response:
 
     def rows() -> Iterator[str]:
         buffer = io.StringIO()
+        buffer.write(BOM)
         writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS)
         writer.writeheader()
         with closing(releases):
@@ -97,7 +112,7 @@ def export_csv() -> Response:
         yield buffer.getvalue()
 
     return Response(stream_with_context(rows()), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="press-archive.csv"'})
+                    headers={"Content-Disposition": f'attachment; filename="{export_name(req)}.csv"'})
 
 
 @bp.get("/export.jsonl")
@@ -115,4 +130,4 @@ def export_jsonl() -> Response:
                 yield json.dumps(data, ensure_ascii=False) + "\n"
 
     return Response(stream_with_context(lines()), mimetype="application/x-ndjson",
-                    headers={"Content-Disposition": 'attachment; filename="press-archive.jsonl"'})
+                    headers={"Content-Disposition": f'attachment; filename="{export_name(req)}.jsonl"'})

@@ -8,26 +8,27 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 
 from archive.search import related, search
 from archive.store import outdated
-from web.params import MAX_VALUE, describe, request_from_args, to_query
+from web.histogram import histogram
+from web.params import MAX_VALUE, describe, read_request, to_query
 from web.views.common import release_or_redirect, view
 
 bp = Blueprint("pages", __name__)
 
-FACET_LABELS = {"speaker": "Speaker", "topic": "Topic", "issuer": "Issuer", "tag": "Source tag", "wire": "Wire", "status": "Status"}
+# Every link that changes the filters lands on the results heading: a keyboard or screen-reader user hears
+# the new count and goes on to the results, instead of starting again at the top of the page.
+RESULTS = "#results-heading"
+FACET_LABELS = {"speaker": "Speaker", "topic": "Topic", "issuer": "Issuer", "tag": "Source tag", "wire": "Wire",
+                "status": "Status"}
 
 
-def _histogram_bars(result, req):  # type: ignore[no-untyped-def]
-    """Bars for the server-drawn SVG: each links to the next level down (year → month → day)."""
-    if not result.histogram:
-        return []
-    peak = max(b.count for b in result.histogram)
-    bars = []
-    for bucket in result.histogram:
-        # A bar narrows the dates to itself; the histogram then shows the next level down.
-        link = to_query(req, **{"from": bucket.key, "to": bucket.key, "page": None})
-        bars.append({"label": bucket.label, "count": bucket.count, "height": max(2, round(60 * bucket.count / peak)),
-                     "href": "?" + link})
-    return bars
+def _histogram(result, req):  # type: ignore[no-untyped-def]
+    """The histogram's bars, each with the link that narrows the search to its period (the next level down)."""
+    drawn = histogram(result.histogram, result.histogram_level, req.date_from, req.date_to)
+    if drawn is None:
+        return None
+    links = {bar.label: "?" + to_query(req, **{"from": bar.date_from, "to": bar.date_to, "page": None}) + RESULTS
+             for bar in drawn.bars if bar.count}
+    return drawn, links
 
 
 def _tidy_url() -> str | None:
@@ -50,15 +51,19 @@ def search_page() -> Response | str:
     tidy = _tidy_url()
     if tidy is not None:
         return redirect(tidy)  # type: ignore[return-value]
-    req = request_from_args(request.args)
+    req, date_notes = read_request(request.args)
     result = search(view(), req)
     chips = [(name, value) for name, values in req.filters.items() for value in values]
     date_chip = None
     if req.date_from or req.date_to:
-        date_chip = (f"{req.date_from or '…'} – {req.date_to or '…'}", "?" + to_query(req, **{"from": None, "to": None, "page": None}))
+        date_chip = (f"{req.date_from or '…'} – {req.date_to or '…'}",
+                     "?" + to_query(req, **{"from": None, "to": None, "page": None}) + RESULTS)
     query_string = to_query(req, page=None)
+    everything = not (req.q or req.filters or req.date_from or req.date_to)
     html = render_template(
-        "search.html", req=req, result=result, chips=chips, date_chip=date_chip, bars=_histogram_bars(result, req),
+        "search.html", req=req, result=result, chips=chips, date_chip=date_chip, histogram=_histogram(result, req),
+        folded=len(view().tables.folded) if everything else 0,
+        date_notes=date_notes, date_errors={n.field: n for n in date_notes if n.error},
         page_link=lambda n: "?" + to_query(req, page=n if n > 1 else None),
         sort_link=lambda s: "?" + to_query(req, sort=s if s != "relevance" else None, page=None),
         query_string=query_string, description=describe(req),
