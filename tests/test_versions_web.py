@@ -139,3 +139,21 @@ def test_cli_lists_changes_since_a_date(client, tmp_path: Path):
     assert [c["kind"] for c in data["changes"]] == ["updated", "restored", "withdrawn", "updated"]
     bad = CliRunner().invoke(main, ["changes", "--index", index, "--since", "soon"])
     assert bad.exit_code != 0 and "2024-03-15" in bad.output
+
+
+def test_json_twins_match_the_openapi_description(client, ids):
+    pytest.importorskip("openapi_spec_validator")
+    from openapi_schema_validator import OAS31Validator
+
+    spec = client.get("/api/openapi.json").get_json()
+
+    def conforms(schema: str, data: object) -> None:
+        OAS31Validator({"$ref": f"#/components/schemas/{schema}", "components": spec["components"]}).validate(data)
+
+    rid = ids["budget"]
+    conforms("Versions", client.get(f"/api/releases/{rid}/versions").get_json())
+    conforms("Comparison", client.get(f"/api/releases/{rid}/compare?a=1&b=3").get_json())
+    conforms("Changes", client.get("/api/changes").get_json())
+    conforms("VersionedRelease", client.get(f"/api/releases/{rid}/v/1").get_json())
+    conforms("Release", client.get(f"/api/releases/{rid}").get_json())
+    conforms("SearchResult", client.get("/api/search?q=%2241+million%22&versions=all").get_json())
