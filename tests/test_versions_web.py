@@ -41,7 +41,8 @@ def test_release_page_says_when_it_was_updated_and_how_many_versions(client, ids
     assert "version 3 of 3, first seen 2026-01-20" in page  # the citation names the version it quotes
     assert f"https://archive.example/releases/{ids['budget']}/v/3" in page
     plain = client.get(f"/releases/{ids['ferry']}").get_data(as_text=True)
-    assert "versions-note" not in plain  # back as it was: nothing to say
+    assert "versions-note" not in plain  # back as it was: nothing to say but when it was seen
+    assert "In the archive since <time datetime=\"2026-01-01\">2026-01-01</time> · last seen <time datetime=\"2026-01-30\">" in plain
 
 
 def test_each_version_has_its_permalink_text_and_citation(client, ids):

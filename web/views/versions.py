@@ -32,12 +32,14 @@ def _day(stamp: str) -> str:
 
 
 def version_info(release: Release) -> dict[str, Any] | None:
-    """What the release page says of the release's life: None when it has one version and is current."""
+    """What the release page says of the release's life (``notable``: it changed or was withdrawn)."""
     history = history_of(release.id)
-    if history is None or (history.count == 1 and not history.withdrawn):
+    if history is None:
         return None
     return {
         "history": history, "count": history.count, "status": history.status,
+        "notable": history.count > 1 or bool(history.withdrawn), "first_seen": _day(history.first_seen),
+        "checked": _day(history.last_seen or IndexHome(view().path.parent).checked_at()),
         "changed": _day(history.changed), "withdrawn": _day(history.withdrawn), "last_seen": _day(history.last_seen),
         "formerly": history.former_titles(release.title),
         "versions": [{"n": v.n, "seen": _day(v.seen), "title": v.title,
@@ -89,7 +91,7 @@ def version_page(release_id: str, n: int) -> Response:
     paragraph = paragraph_arg(release)
     permalink = version_url(release_id, n)
     html = render_template(
-        "version.html", release=release, n=n, total=ref.total, ref=ref, info=version_info(release) if history else None,
+        "version.html", release=release, n=n, total=ref.total, ref=ref,
         history=history, styles=all_styles(release, permalink, date.today(), paragraph, ref), paragraph=paragraph,
         permalink=permalink + (f"#p{paragraph}" if paragraph else ""), canonical=permalink,
         original_url=safe_url(release.url), json_ld=json_ld(release, permalink),
