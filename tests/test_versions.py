@@ -229,3 +229,25 @@ def test_real_releases_through_three_rounds_of_edits(tmp_path: Path):
         back = snap.ledger.get(ids[f"doj/{third.name}"])
         assert [e.kind for e in back.events] == ["withdrawn", "restored"] and back.status == "published"
         assert len(ids) == len(pages)
+
+
+def test_a_rebuild_of_one_folder_withdraws_the_others_releases_and_they_come_back(tmp_path: Path):
+    home = IndexHome(tmp_path / "index")
+    first, second = tmp_path / "first", tmp_path / "second"
+    round_files(first, 1)  # budget, bridge, levee and ferry, two of them with two versions after round 2
+    round_files(second, 0)
+    for path in second.iterdir():
+        path.rename(second / f"other-{path.name}")
+    run_index([first, second], home, jobs=1, now=DAYS[0])
+    round_files(first, 2)  # ferry deleted, budget changed
+    summary = run_index([first], home, jobs=1, rebuild=True, now=DAYS[2])
+    assert (summary.withdrawn, summary.versions) == (5, 1)
+    with IndexReader(home).snapshot() as snap:
+        assert snap.count() == 3 and len(snap.ledger.releases) == 8
+        assert snap.ledger.get(_id(snap, "budget")).count == 2
+    summary = run_index([first, second], home, jobs=1, now=DAYS[3])
+    assert (summary.restored, summary.versions, summary.withdrawn) == (4, 0, 0)
+    with IndexReader(home).snapshot() as snap:
+        assert snap.count() == 7
+        assert [e.kind for e in snap.ledger.get(_id(snap, "other-levee")).events] == ["withdrawn", "restored"]
+        assert snap.ledger.get(_id(snap, "budget")).count == 2
