@@ -12,9 +12,10 @@ import pytest
 
 from archive.store import IndexHome
 from tests.conftest import free_port
-from tests.test_browser import CHROMIUM, browser, page, shot  # noqa: F401  (fixtures)
+from tests.test_browser import CHROMIUM, browser, page, run_axe, shot  # noqa: F401  (fixtures)
 from tests.versions_corpus import build
 
+versions_server_index: list = []  # the index the module's server reads
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (make test installs it)")
 
 
@@ -26,6 +27,7 @@ def versions_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     root = tmp_path_factory.mktemp("versions-browser")
     home = IndexHome(root / "index")
+    versions_server_index[:] = [home.path]
     build(home, root / "releases")
     server = create_server(create_app({"INDEX_PATH": str(home.path)}), host="127.0.0.1", port=free_port(), threads=2)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -61,3 +63,20 @@ def test_open_an_updated_release_compare_versions_and_follow_the_feed(page, vers
     assert page.locator(".diff ins, .diff del").count() >= 1
     shot(page, "versions-feed-link")
     assert not page.errors  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("path", ["/releases/{budget}", "/releases/{budget}/v/1", "/releases/{levee}/compare?a=1&b=3",
+                                  "/changes", "/releases/{ferry}"])
+def test_axe_finds_no_serious_or_critical_violation_on_version_pages(browser, versions_server, path):  # noqa: F811
+    from archive.store import IndexReader
+
+    reader = IndexReader(IndexHome(versions_server_index[0]))
+    with reader.snapshot() as snap:
+        ids = {rid.split("-")[0]: rid for rid in snap.ledger.releases}
+    reader.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.goto(versions_server + path.format(**ids))
+    violations = run_axe(tab)
+    context.close()
+    assert violations == [], violations
