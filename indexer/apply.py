@@ -176,7 +176,9 @@ class IndexRun:
                 if release is None:
                     del keep[rid]
                 else:
-                    self.writer.add(analysed_document(release))
+                    history = self.keeper.ledger.get(rid)
+                    status, formers = (history.status, history.former_titles(release.title)) if history else ("published", [])
+                    self.writer.add(analysed_document(release, status, formers))
         for rid in keep:
             self.owners[rid] = source
         if entry:
