@@ -155,7 +155,7 @@ def test_sigkill_in_each_phase_of_a_run_keeps_the_last_complete_index(folder: Pa
     hit = kill_at_phase(proc, home, started, target, jitter=0.2, limit=120)
     proc.wait()
     assert hit == target, f"the kill landed in {hit!r}"
-    held, _versions = snapshot(home)  # every listed id present once and readable, and a search answers
+    held, _versions, _kept = snapshot(home)  # every listed id present once and readable, and a search answers
     assert held == ids(home) == before, "readers see the old index, whole"
     summary = run_index([folder], home, jobs=1)
     assert len(ids(home)) == summary.releases == 26 + 80
