@@ -102,7 +102,7 @@ def main() -> int:
         base_unchanged = [index_run(args.base_code, base, roots)["wall"] for _ in range(args.unchanged_runs)]
         files = sorted(p for root in roots for p in root.rglob("*") if p.is_file())
         rng = random.Random(18)
-        start_size = size_of(ours)
+        start_size, base_start = size_of(ours), size_of(base)
         rounds = []
         for n in range(args.rounds):
             chosen = rng.sample(files, max(1, int(len(files) * args.edit_percent / 100)))
@@ -133,13 +133,17 @@ def main() -> int:
             "base_unchanged_median_s": round(statistics.median(base_unchanged), 2),
             "index_growth_bytes": size_of(ours) - start_size, "versions_kept": versions,
             "growth_per_version_bytes": round((size_of(ours) - start_size) / versions) if versions else None,
+            "base_growth_bytes": size_of(base) - base_start,
+            # what keeping versions (and withdrawn releases) adds over today's indexer on the same edits
+            "extra_per_version_bytes": round(((size_of(ours) - start_size) - (size_of(base) - base_start)) / versions)
+            if versions else None,
             "base_index_bytes": size_of(base), "index_bytes": size_of(ours),
         })
         print(f"{len(files):,} files; edited rounds: ours median {ours_median:.2f} s, today's {base_median:.2f} s, "
               f"ratio {report['ratio']}; unchanged re-index {report['unchanged_median_s']} s "
               f"(today's {report['base_unchanged_median_s']} s); {versions} versions kept, index grew "
-              f"{report['index_growth_bytes'] / 2**20:.1f} MiB = {(report['growth_per_version_bytes'] or 0) / 1024:.1f} KiB "
-              "per version")
+              f"{report['index_growth_bytes'] / 2**20:.1f} MiB (today's {report['base_growth_bytes'] / 2**20:.1f} MiB): "
+              f"{(report['extra_per_version_bytes'] or 0) / 1024:.1f} KiB more per version kept")
         print(f"saved {save('versions', report)}")
         return 0
     finally:
