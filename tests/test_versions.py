@@ -229,6 +229,12 @@ def test_real_releases_through_three_rounds_of_edits(tmp_path: Path):
         back = snap.ledger.get(ids[f"doj/{third.name}"])
         assert [e.kind for e in back.events] == ["withdrawn", "restored"] and back.status == "published"
         assert len(ids) == len(pages)
+        feed = [(e.date[:10], e.kind, e.id) for e in list_changes(snap).entries]
+        assert sorted(feed) == sorted([
+            ("2026-01-10", "updated", ids[f"doj/{first.name}"]), ("2026-01-10", "updated", ids[f"doj/{second.name}"]),
+            ("2026-01-20", "withdrawn", ids[f"doj/{third.name}"]), ("2026-01-30", "restored", ids[f"doj/{third.name}"])])
+        titled = next(e for e in list_changes(snap).entries if e.id == ids[f"doj/{second.name}"])
+        assert titled.previous_title == headline
 
 
 def test_a_rebuild_of_one_folder_withdraws_the_others_releases_and_they_come_back(tmp_path: Path):
