@@ -25,6 +25,20 @@ FORMATS = ("apa", "mla", "chicago", "bibtex", "ris", "csl-json")
 GENRE = "Press release"
 
 
+@dataclass(frozen=True)
+class VersionRef:
+    """Which version of a release a citation quotes: number ``n`` of ``total``, first seen on ``seen``
+    (``YYYY-MM-DD``). Cited with the version's own permalink, since the original URL may show another text."""
+
+    n: int
+    total: int
+    seen: str
+
+    @property
+    def label(self) -> str:
+        return f"version {self.n} of {self.total}, first seen {self.seen}"
+
+
 @dataclass
 class Rendered:
     """One style's output: the reference-list entry and the in-text citation (or note)."""
@@ -48,20 +62,26 @@ def _container(release: Release) -> str:
 
 
 def csl_item(release: Release, permalink: str | None, accessed: Date | None = None,
-             paragraph: int | None = None) -> dict[str, Any]:
+             paragraph: int | None = None, version: VersionRef | None = None) -> dict[str, Any]:
     """The release as a CSL-JSON item (type ``webpage``, genre ``Press release``).
 
     ``permalink`` is the release's page on the archive's public address; without one (no base URL configured)
-    the item cites the original URL alone and says nothing of where it is archived.
+    the item cites the original URL alone and says nothing of where it is archived. With a ``version`` the
+    genre names it ("Press release, version 2 of 3, first seen 2026-12-01", which every style prints) and,
+    when it has been superseded, the version's permalink is cited instead of the original URL.
     """
     original = safe_url(release.url)
+    if version is not None and version.n < version.total and permalink:
+        original = ""
     pinned = (permalink + (f"#p{paragraph}" if paragraph else "")) if permalink else ""
     item: dict[str, Any] = {
         "id": release.id,
         "type": "webpage",
-        "genre": GENRE,
+        "genre": f"{GENRE}, {version.label}" if version else GENRE,
         "title": release.title,
     }
+    if version is not None:
+        item["version"] = str(version.n)
     if original or pinned:
         item["URL"] = original or pinned
     if pinned:
@@ -104,7 +124,7 @@ def _render(item_json: str, style: str, paragraph: int | None) -> Rendered:
 
     item = json.loads(item_json)
     # The permalink is shown beside a citation, not inside it: styles then read as their guides show them.
-    styled = {k: v for k, v in item.items() if k not in ("archive", "archive_location")}
+    styled = {k: v for k, v in item.items() if k not in ("archive", "archive_location", "version")}
     source = CiteProcJSON([json.loads(json.dumps(styled))])
     bibliography = CitationStylesBibliography(_style(STYLES[style]), source, formatter.plain)
     cite_item = CitationItem(item["id"], locator=Locator("paragraph", str(paragraph))) if paragraph else CitationItem(item["id"])
@@ -258,13 +278,15 @@ def bibtex(item: dict[str, Any]) -> str:
     if item.get("container-title"):
         fields.append(("howpublished", "{" + _bibtex_escape(item["container-title"]) + "}"))
     fields.append(("type", "{" + GENRE + "}"))
+    if item.get("version"):
+        fields.append(("version", "{" + _bibtex_escape(item["version"]) + "}"))
     if item.get("URL"):
         fields.append(("url", "{" + _bibtex_url(item["URL"]) + "}"))
     accessed = item.get("accessed", {}).get("date-parts", [[]])[0]
     if accessed:
         fields.append(("urldate", "{" + "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(accessed)) + "}"))
     archived = f". Archived at {item['archive_location']}" if item.get("archive_location") else ""
-    fields.append(("note", "{" + _bibtex_escape(GENRE + archived) + "}"))
+    fields.append(("note", "{" + _bibtex_escape(item.get("genre", GENRE) + archived) + "}"))
     key = re.sub(r"[^A-Za-z0-9]", "", (author or "release").split()[-1]) + (str(parts[0]) if parts else "") + \
         re.sub(r"[^a-z0-9]", "", item["title"].lower().split()[0] if item["title"].split() else "")
     body = ",\n".join(f"  {name} = {value}" for name, value in fields)
@@ -283,7 +305,9 @@ def ris(item: dict[str, Any]) -> str:
         lines.append(("DA", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))))
     if item.get("container-title"):
         lines.append(("T2", item["container-title"]))
-    lines.append(("M3", GENRE))
+    lines.append(("M3", item.get("genre", GENRE)))
+    if item.get("version"):
+        lines.append(("ET", f"Version {item['version']}"))
     if item.get("URL"):
         lines.append(("UR", item["URL"]))
     accessed = item.get("accessed", {}).get("date-parts", [[]])[0]
@@ -295,11 +319,12 @@ def ris(item: dict[str, Any]) -> str:
     return body + "ER  -\n"
 
 
-def cite(release: Release, fmt: str, permalink: str | None, accessed: Date | None = None, paragraph: int | None = None) -> str:
-    """One release (or one of its paragraphs) in one format, as text."""
+def cite(release: Release, fmt: str, permalink: str | None, accessed: Date | None = None, paragraph: int | None = None,
+         version: VersionRef | None = None) -> str:
+    """One release (or one of its paragraphs, or one of its versions) in one format, as text."""
     if paragraph is not None and not 1 <= paragraph <= len(release.paragraphs):
         raise ValueError(f"paragraph {paragraph} does not exist; this release has {len(release.paragraphs)}")
-    item = csl_item(release, permalink, accessed, paragraph)
+    item = csl_item(release, permalink, accessed, paragraph, version)
     if fmt == "csl-json":
         return json.dumps([item], ensure_ascii=False, indent=2) + "\n"
     if fmt == "bibtex":
@@ -312,8 +337,9 @@ def cite(release: Release, fmt: str, permalink: str | None, accessed: Date | Non
     raise ValueError(f"unknown citation format {fmt!r}; choose from {', '.join(FORMATS)}")
 
 
-def all_styles(release: Release, permalink: str | None, accessed: Date | None = None, paragraph: int | None = None) -> dict[str, Rendered]:
-    item = csl_item(release, permalink, accessed, paragraph)
+def all_styles(release: Release, permalink: str | None, accessed: Date | None = None, paragraph: int | None = None,
+               version: VersionRef | None = None) -> dict[str, Rendered]:
+    item = csl_item(release, permalink, accessed, paragraph, version)
     return {style: _styled(release, item, style, paragraph) for style in STYLES}
 
 

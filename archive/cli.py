@@ -139,6 +139,9 @@ def search_options(command: Any) -> Any:
         click.option("--issuer", multiple=True, help="Only releases by this issuer (repeat for OR)."),
         click.option("--tag", multiple=True, help="Only releases with this source tag (repeat for OR)."),
         click.option("--wire", multiple=True, help="Only releases from this wire (repeat for OR)."),
+        click.option("--status", multiple=True, type=click.Choice(["published", "updated", "withdrawn", "superseded"]),
+                     help="Only releases of this status (withdrawn ones are left out otherwise)."),
+        click.option("--all-versions", is_flag=True, help="Search earlier versions of releases too."),
         click.option("--from", "date_from", default="", callback=_typed_date,
                      help="Earliest date, as you would write it: 2016, 2016-03-15, 03/15/2016, March 2016, last month."),
         click.option("--to", "date_to", default="", callback=_typed_date, help="Latest date, written the same ways."),
@@ -201,15 +204,17 @@ def unknown_values(reader: Snapshot, filters: dict[str, list[str]]) -> list[str]
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True, help="Results per page.")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON.")
 def search_command(query: str, index_path: Path | None, speaker: tuple[str, ...], topic: tuple[str, ...],
-                   issuer: tuple[str, ...], tag: tuple[str, ...], wire: tuple[str, ...], date_from: str, date_to: str,
-                   sort: str, page: int, limit: int, as_json: bool) -> None:
+                   issuer: tuple[str, ...], tag: tuple[str, ...], wire: tuple[str, ...], status: tuple[str, ...],
+                   all_versions: bool, date_from: str, date_to: str, sort: str, page: int, limit: int,
+                   as_json: bool) -> None:
     """Search the archive: words, "phrases", OR, NOT, -word, word*, field:value, date:2024-03.
 
     Example: archive search 'robot* date:2025..2026' --issuer "Brightline Robotics" --from 'March 2025' --sort newest
     """
-    facets = dict(zip(facet_names(), (speaker, topic, issuer, tag, wire), strict=True))
+    facets = dict(zip(facet_names(), (speaker, topic, issuer, tag, wire, status), strict=True))
     with open_snapshot(index_path) as snap:
-        request = _request(snap, query, facets, date_from, date_to, sort, page=page, page_size=limit)
+        request = _request(snap, query, facets, date_from, date_to, sort, page=page, page_size=limit,
+                           all_versions=all_versions)
         result = search(snap, request, seconds=CLI_SEARCH_SECONDS)
         hints = unknown_values(snap, request.filters) if not result.total else []
     if result.total and page > result.pages:
@@ -240,19 +245,19 @@ def search_command(query: str, index_path: Path | None, speaker: tuple[str, ...]
 @index_option
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
 def export(query: str, index_path: Path | None, speaker: tuple[str, ...], topic: tuple[str, ...],
-           issuer: tuple[str, ...], tag: tuple[str, ...], wire: tuple[str, ...], date_from: str, date_to: str,
-           sort: str, fmt: str) -> None:
+           issuer: tuple[str, ...], tag: tuple[str, ...], wire: tuple[str, ...], status: tuple[str, ...],
+           all_versions: bool, date_from: str, date_to: str, sort: str, fmt: str) -> None:
     """The releases a search finds (every release without one), one JSON object a line, with all their fields.
 
     Takes the options of `archive search`.
 
     Example: archive export --topic politics --from 2025 > politics.jsonl
     """
-    facets = dict(zip(facet_names(), (speaker, topic, issuer, tag, wire), strict=True))
+    facets = dict(zip(facet_names(), (speaker, topic, issuer, tag, wire, status), strict=True))
     out = sys.stdout
     with open_snapshot(index_path) as snap:
-        request = _request(snap, query, facets, date_from, date_to, sort, passages=False)
-        chosen = bool(query or request.filters or request.date_from or request.date_to)
+        request = _request(snap, query, facets, date_from, date_to, sort, passages=False, all_versions=all_versions)
+        chosen = bool(query or request.filters or request.date_from or request.date_to or all_versions)
         releases = matching_releases(snap, request) if chosen else snap.iter_releases()
         for release in releases:
             out.write(release.to_json() + "\n")
@@ -357,6 +362,12 @@ def _print_quote(result: Any) -> None:
             click.echo(f"   and {group.more} more releases with the same rare words, not compared")
 
 
+def _changes_command() -> click.Command:
+    from archive.changes_cli import changes_command
+
+    return changes_command
+
+
 def _load_plugins() -> None:
     for ep in entry_points(group="press_archive.commands"):
         try:
@@ -368,6 +379,7 @@ def _load_plugins() -> None:
 
 
 _load_plugins()
+main.add_command(_changes_command(), "changes")
 
 if __name__ == "__main__":
     main()

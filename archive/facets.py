@@ -20,7 +20,10 @@ from archive.schema import FACET_FIELDS, display_facet_value
 
 TABLES_FILE = "facets.npz"
 TERMS_FILE = "facet-terms.json"
-TABLES_VERSION = 2
+TABLES_VERSION = 3
+# Status codes per document (``archive/versions.py``): only the first two are searched and counted by default.
+STATUS_CODES = {"published": 0, "updated": 1, "withdrawn": 2, "superseded": 3}
+WITHDRAWN_CODE, SUPERSEDED_CODE = 2, 3
 
 
 def people_of(values: list[str], docs: list[np.ndarray]) -> list[tuple[int, list[int]]]:
@@ -78,20 +81,30 @@ class FacetTable:
 
 
 class FacetTables:
-    """Every facet of one generation, plus each document's day number and whether it is live.
+    """Every facet of one generation, plus each document's day number, status and whether it is live.
 
     Copies of one release (same title and date, or the same text) fold into one: only the first is
-    ``live`` for searching and counting; ``leader[doc]`` names the document a copy folds into.
+    ``live`` for searching and counting; ``leader[doc]`` names the document a copy folds into. ``live``
+    holds current releases only; ``searchable`` adds withdrawn releases and earlier versions, which a
+    search reaches through the ``status`` facet or its all-versions option.
     """
 
     def __init__(self, tables: dict[str, FacetTable], day: np.ndarray, live: np.ndarray,
-                 leader: np.ndarray | None = None) -> None:
+                 leader: np.ndarray | None = None, status: np.ndarray | None = None,
+                 searchable: np.ndarray | None = None, alive: np.ndarray | None = None) -> None:
         self.tables = tables
         self.day = day
         self.live = live
+        self.status = status if status is not None else np.zeros(len(day), dtype=np.int8)
+        self.searchable = searchable if searchable is not None else live
+        self.alive = alive if alive is not None else live  # not deleted (copies included)
         self.leader = leader if leader is not None else np.arange(len(day), dtype=np.int64)
         # Documents folded into another, for Whoosh's ``mask=`` when a search has no other filter.
         self.folded = set(np.flatnonzero(self.leader != np.arange(len(day))).tolist())
+
+    def current_count(self) -> int:
+        """Current releases (copies included; withdrawn releases and earlier versions not)."""
+        return int((self.alive & (self.status < WITHDRAWN_CODE)).sum())
 
     def copies_of(self, docnum: int) -> list[int]:
         """The other documents folded into ``docnum``."""
@@ -123,12 +136,18 @@ class FacetTables:
             pair_value = np.repeat(np.arange(len(values), dtype=np.int64), [len(d) for d in docs])
             keep = live[pair_doc] if len(pair_doc) else np.zeros(0, dtype=bool)
             tables[facet] = FacetTable(values, pair_doc[keep], pair_value[keep])
+        status = np.zeros(size, dtype=np.int8)
+        for term, ids in _postings_by_term(reader, "f_status").items():
+            status[ids] = STATUS_CODES.get(term.decode("utf-8"), 0)
         leader = _fold_duplicates(reader, live)
-        live = live & (leader == np.arange(size))
-        return cls(tables, day, live, leader)
+        searchable = live & (leader == np.arange(size))
+        alive = live
+        live = searchable & (status < WITHDRAWN_CODE)
+        return cls(tables, day, live, leader, status, searchable, alive)
 
     def save(self, gen: Path) -> None:
         arrays: dict[str, np.ndarray] = {"day": self.day, "live": self.live, "leader": self.leader,
+                                         "status": self.status, "searchable": self.searchable, "alive": self.alive,
                                          "version": np.array([TABLES_VERSION])}
         for name, table in self.tables.items():
             arrays[f"{name}.doc"] = table.pair_doc
@@ -152,7 +171,8 @@ class FacetTables:
                     name: FacetTable(values, data[f"{name}.doc"], data[f"{name}.value"])
                     for name, values in terms.items()
                 }
-                return cls(tables, data["day"], data["live"], data["leader"])
+                return cls(tables, data["day"], data["live"], data["leader"], data["status"], data["searchable"],
+                           data["alive"])
         except (OSError, KeyError, ValueError):
             return None
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from archive.limits import MAX_QUERY_TERMS
 
-FIELDS = ("title", "speaker", "issuer", "topic", "tag", "source", "wire", "text")
+FIELDS = ("title", "speaker", "issuer", "topic", "tag", "source", "wire", "text", "status")
 MAX_DEPTH = 20  # parentheses nested deeper than this are read as if absent
 DATE_HELP = "use 2024, 2024-03, 2024-03-15 or 2024-01-01..2024-03-31"
 
@@ -280,7 +280,7 @@ class _Parser:
         if name not in FIELDS:
             shown = value.text if value.kind == "word" else f'"{value.text}"' if value.kind == "phrase" else "(…)"
             self.ignored.append(f"{token.text}: (not a field; searched {shown} as words; fields are "
-                                f"{', '.join(FIELDS[:-1])} and date)")
+                                f"{', '.join(f for f in FIELDS if f != 'text')} and date)")
             name = None  # type: ignore[assignment]
         return self.primary(name)
 

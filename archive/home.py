@@ -29,7 +29,8 @@ LOCK = "writer.lock"
 MANIFEST = "manifest.json"
 GEN_PREFIX = "gen-"
 READERS_LOCK = "readers.lock"  # its name holds LOCK, so it is never hard-linked into the next generation
-INDEX_VERSION = 7  # bump when the schema or extraction changes: the next `archive index` rebuilds older indexes
+CHECKED = "checked_at"  # when a run last looked at the folders: the "last seen" of every current release
+INDEX_VERSION = 8  # 8: versions, withdrawn releases and the status field; bump when the schema or extraction changes: the next `archive index` rebuilds older indexes
 
 
 class ArchiveError(Exception):
@@ -102,6 +103,16 @@ class IndexHome:
             yield
         finally:
             os.close(fd)
+
+    def checked_at(self) -> str:
+        """When the last complete run looked at the folders (ISO date-time), "" before any."""
+        try:
+            return (self.path / CHECKED).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return ""
+
+    def mark_checked(self, stamp: str) -> None:
+        write_atomic(self.path / CHECKED, stamp + "\n")
 
     def new_generation(self, base: Path | None) -> Path:
         """Create the next generation folder, sharing ``base``'s immutable files by hard link."""

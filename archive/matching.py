@@ -106,11 +106,12 @@ def _whoosh_scored(snap: Snapshot, parsed: ParsedQuery) -> tuple[np.ndarray, np.
 
 
 def matching(snap: Snapshot, parsed: ParsedQuery, deadline: Deadline, engine: str = "numpy") -> np.ndarray:
-    """A boolean mask of the live documents matching the text query (read-only)."""
+    """A boolean mask of the searchable documents matching the text query (read-only): current releases,
+    withdrawn ones and earlier versions alike; the search narrows it to the statuses asked for."""
 
     def compute() -> np.ndarray:
         docs, _scores = scored(snap, parsed, deadline, engine)
-        mask = _bool_mask(docs, snap.tables.size) & snap.tables.live
+        mask = _bool_mask(docs, snap.tables.size) & snap.tables.searchable
         mask.setflags(write=False)
         return mask
 

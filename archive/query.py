@@ -21,7 +21,7 @@ from archive.grammar import And, Dates, Node, Not, Or, Phrase, Word, day_bounds,
 from archive.limits import MAX_EXPANSION, MAX_PHRASE_WORDS, MAX_QUERY_CHARS, MIN_PREFIX
 from archive.schema import FACET_FIELDS, build_schema
 
-LABEL_FIELDS = {"speaker", "issuer", "topic", "tag", "wire", "source"}
+LABEL_FIELDS = {"speaker", "issuer", "topic", "tag", "wire", "source", "status"}
 Resolve = Callable[[str, str], "str | None"]  # (facet, value typed) → the facet's own spelling, or None
 Expand = Callable[[str, str], int]  # (field, prefix) → how many indexed words start with it (up to a cap)
 
@@ -35,6 +35,7 @@ class ParsedQuery:
     words: list[Word] = field(default_factory=list)  # words searched for (not negated), as typed
     highlight: set[str] = field(default_factory=set)  # indexed forms (stems, exact words) to mark in passages
     nothing: bool = False  # there was text, but not one searchable word in it: no hits
+    fields: set[str] = field(default_factory=set)  # the fields the query names (``status:`` lifts the default)
 
     @property
     def is_empty(self) -> bool:
@@ -159,6 +160,16 @@ def _facet_clauses(root: Node | None, resolve: Resolve | None) -> tuple[Node | N
     return new_root, filters
 
 
+def _named_fields(node: Node | None) -> set[str]:
+    if isinstance(node, (Word, Phrase)):
+        return {node.field} if node.field else set()
+    if isinstance(node, Not):
+        return _named_fields(node.child)
+    if isinstance(node, (And, Or)):
+        return set().union(*(_named_fields(c) for c in node.children))
+    return set()
+
+
 def parse_query(text: str, resolve: Resolve | None = None, expand: Expand | None = None) -> ParsedQuery:
     """Parse and compile ``text``. ``resolve`` finds facet values named exactly (to filter by them);
     ``expand`` counts the words a ``word*`` stands for in the index (to refuse one that stands for too many)."""
@@ -174,7 +185,8 @@ def parse_query(text: str, resolve: Resolve | None = None, expand: Expand | None
     root, filters = _facet_clauses(tree.root, resolve)
     compiler = _Compiler(ignored, expand)
     compiled = compiler.node(root) if root is not None else None
-    parsed = ParsedQuery(raw, compiled, ignored, filters, compiler.words, compiler.highlight)
+    parsed = ParsedQuery(raw, compiled, ignored, filters, compiler.words, compiler.highlight,
+                         fields=_named_fields(tree.root))
     if compiled is None and not filters:
         parsed.nothing = True
         if compiler.dropped:

@@ -21,6 +21,7 @@ class SearchRequest:
     facet_limit: int = 10
     facet_search: dict[str, str] = field(default_factory=dict)
     passages: bool = True
+    all_versions: bool = False  # search earlier versions too (each a hit of its own, with its number)
 
 
 @dataclass
@@ -58,6 +59,8 @@ class Hit:
     passages: list[str]
     score: float | None = None
     copies: list[str] = field(default_factory=list)
+    status: str = "published"  # or updated, withdrawn, superseded (an earlier version: see ``version``)
+    version: int | None = None  # the number of an earlier version
 
 
 @dataclass

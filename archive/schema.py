@@ -18,7 +18,8 @@ from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 
 from archive.model import Release
 
-FACET_FIELDS = {"speaker": "f_speaker", "topic": "f_topic", "issuer": "f_issuer", "tag": "f_tag", "wire": "f_wire"}
+FACET_FIELDS = {"speaker": "f_speaker", "topic": "f_topic", "issuer": "f_issuer", "tag": "f_tag", "wire": "f_wire",
+                "status": "f_status"}
 NO_DATE = 0
 
 
@@ -58,6 +59,7 @@ def build_schema() -> fields.Schema:
         tag=AnalysedText(analyzer=plain, phrase=True),
         wire=AnalysedText(analyzer=plain, phrase=True),
         source=AnalysedText(analyzer=plain, phrase=True),
+        status=AnalysedText(analyzer=plain, phrase=False),
         day=fields.NUMERIC(numtype=int, bits=32, sortable=True, stored=False),
         f_speaker=fields.KEYWORD(**keyword),
         f_topic=fields.KEYWORD(**keyword),
@@ -65,6 +67,7 @@ def build_schema() -> fields.Schema:
         f_tag=fields.KEYWORD(**keyword),
         f_wire=fields.KEYWORD(**keyword),
         f_dup=fields.KEYWORD(**keyword),
+        f_status=fields.KEYWORD(**keyword),
         record=fields.STORED(),
     )
 
@@ -94,13 +97,18 @@ def duplicate_keys(release: Release) -> list[str]:
     return keys
 
 
-def to_document(release: Release) -> dict[str, Any]:
+def to_document(release: Release, status: str = "published", former_titles: list[str] | None = None,
+                key: str = "") -> dict[str, Any]:
+    """The index document of a release. ``status`` is its ``status`` facet value (``archive/versions.py``);
+    ``former_titles`` (headlines of earlier versions) are searched as title words; ``key`` is the document's
+    key when it is not the release id (an earlier version's ``<id>~<n>``)."""
     names = [s.name for s in release.speakers]
+    formerly = "\n".join(former_titles or [])
     return {
-        "id": release.id,
-        "title": " ".join(filter(None, [release.title, release.subtitle])),
+        "id": key or release.id,
+        "title": " ".join(filter(None, [release.title, release.subtitle, formerly])),
         "text": release.text,
-        "exact": f"{release.title}\n\n{release.text}",
+        "exact": "\n\n".join(filter(None, [release.title, formerly, release.text])),
         "speaker": " ; ".join(f"{s.name} {s.title}" for s in release.speakers),
         "issuer": release.issuer,
         "topic": " ; ".join(release.topics),
@@ -113,7 +121,9 @@ def to_document(release: Release) -> dict[str, Any]:
         "f_issuer": _facet_value(release.issuer),
         "f_tag": ",".join(_facet_value(t) for t in release.tags),
         "f_wire": _facet_value(release.wire),
-        "f_dup": ",".join(duplicate_keys(release)),
+        "f_dup": ",".join(duplicate_keys(release)) if status in ("published", "updated") else "",
+        "status": status,
+        "f_status": status,
         "record": zlib.compress(release.to_json().encode("utf-8"), 6),
     }
 
@@ -123,9 +133,10 @@ def _analysed_fields() -> tuple[tuple[str, AnalysedText], ...]:
     return tuple((name, field) for name, field in build_schema().items() if isinstance(field, AnalysedText))
 
 
-def analysed_document(release: Release) -> dict[str, Any]:
+def analysed_document(release: Release, status: str = "published", former_titles: list[str] | None = None,
+                      key: str = "") -> dict[str, Any]:
     """:func:`to_document` with its text fields already analysed: what a parsing worker hands the writer."""
-    doc = to_document(release)
+    doc = to_document(release, status, former_titles, key)
     for name, field in _analysed_fields():
         if doc.get(name):
             doc[name] = Postings(field.index(doc[name]))

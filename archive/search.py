@@ -21,6 +21,7 @@ import numpy as np
 
 from archive import limits
 from archive.counting import count_facets, date_mask, histogram
+from archive.facets import STATUS_CODES, SUPERSEDED_CODE, WITHDRAWN_CODE
 from archive.highlight import passages
 from archive.limits import MAX_EXPANSION, Deadline
 from archive.matching import matching, ordered
@@ -30,6 +31,7 @@ from archive.results import MAX_PAGE_SIZE, SORTS, Hit, SearchRequest, SearchResu
 from archive.schema import FACET_FIELDS
 from archive.store import IndexReader, Snapshot
 from archive.suggest import did_you_mean
+from archive.versions import VERSION_SEP
 
 __all__ = ["SORTS", "MAX_PAGE_SIZE", "SearchRequest", "SearchResult", "search", "matching_releases", "related",
            "facet_names", "snapshot_of"]
@@ -45,12 +47,18 @@ def snapshot_of(source: Snapshot | IndexReader) -> Iterator[Snapshot]:
             yield snap
 
 
-def _hit(release: Release, parsed: ParsedQuery, with_passages: bool, score: float | None) -> Hit:
+_STATUS_NAMES = {code: name for name, code in STATUS_CODES.items()}
+
+
+def _hit(release: Release, parsed: ParsedQuery, with_passages: bool, score: float | None, status: int = 0,
+         key: str = "") -> Hit:
+    version = int(key.rsplit(VERSION_SEP, 1)[1]) if VERSION_SEP in key else None
     return Hit(
         id=release.id, title=release.title, date=release.date, issuer=release.issuer,
         speakers=[s.name for s in release.speakers], topics=release.topics, url=release.url,
         source=release.source, wire=release.wire,
         passages=passages(release.paragraphs, parsed.terms()) if with_passages else [], score=score,
+        status=_STATUS_NAMES.get(status, "published"), version=version,
     )
 
 
@@ -72,15 +80,20 @@ def _parse(snap: Snapshot, request: SearchRequest) -> ParsedQuery:
 
 def _masks(snap: Snapshot, request: SearchRequest, parsed: ParsedQuery, deadline: Deadline,
            engine: str) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """The documents matching the text and dates (base), and each facet filter's documents."""
+    """The documents matching the text and dates (base), and each facet filter's documents.
+
+    Withdrawn releases are searched but, unless the request names a status (a ``status`` filter or a
+    ``status:`` clause), filtered out by an implicit status filter: the status facet still counts them.
+    Earlier versions are searched only when ``all_versions`` asks for them."""
     tables = snap.tables
     size = tables.size
+    scope = tables.searchable if request.all_versions else tables.searchable & (tables.status != SUPERSEDED_CODE)
     if parsed.nothing:
         base = np.zeros(size, dtype=bool)
     elif parsed.whoosh is None:
-        base = tables.live.copy()
+        base = scope.copy()
     else:
-        base = matching(snap, parsed, deadline, engine).copy()
+        base = matching(snap, parsed, deadline, engine) & scope
     dates = date_mask(tables, request.date_from, request.date_to)
     if dates is not None:
         base &= dates
@@ -89,6 +102,8 @@ def _masks(snap: Snapshot, request: SearchRequest, parsed: ParsedQuery, deadline
         for name, values in request.filters.items()
         if values and name in tables.tables
     }
+    if "status" not in masks and "status" not in parsed.fields:
+        masks["status"] = tables.status != WITHDRAWN_CODE
     for name, values in parsed.facet_filters.items():
         # A field clause of the query narrows like a filter of its own, and counts stay honest: the
         # facet is still counted without its own (URL) filter, but never without the query.
@@ -124,7 +139,9 @@ def search(source: Snapshot | IndexReader, request: SearchRequest, *, seconds: f
         chosen: list[tuple[int, float | None]] = []
         if total and offset < total:
             chosen = ordered(snap, parsed, sort, hits_mask, offset, offset + page_size, deadline, engine)
-        hits = [_hit(snap.release_at(docnum), parsed, request.passages, score) for docnum, score in chosen]
+        hits = [_hit(snap.release_at(docnum), parsed, request.passages, score, int(tables.status[docnum]),
+                     snap.stored_id(docnum) if tables.status[docnum] == SUPERSEDED_CODE else "")
+                for docnum, score in chosen]
         for hit, (docnum, _score) in zip(hits, chosen, strict=True):
             hit.copies = [snap.stored_id(d) for d in tables.copies_of(docnum)]
         level, buckets = histogram(tables, hits_mask, request.date_from, request.date_to)

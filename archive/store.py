@@ -19,6 +19,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
+from archive.facets import WITHDRAWN_CODE
 from archive.home import (  # noqa: F401  (re-exported: callers import the index's pieces from here)
     INDEX_VERSION,
     READERS_LOCK,
@@ -33,6 +34,7 @@ from archive.home import (  # noqa: F401  (re-exported: callers import the index
 )
 from archive.model import Release
 from archive.schema import record_from_stored
+from archive.versions import Ledger, version_doc_id
 from archive.writer import IndexWriter  # noqa: F401
 
 
@@ -134,9 +136,14 @@ class Snapshot:
         """A per-generation value built once (``load(snapshot)``), shared by every snapshot of it."""
         return self._gen.lazy(name, lambda _g: load(self))
 
+    @property
+    def ledger(self) -> Ledger:
+        """Every release's versions and events in this generation (``archive/versions.py``)."""
+        return self._gen.lazy("ledger", lambda g: Ledger.load(g.path))
+
     def count(self) -> int:
-        with self.lock:
-            return self.searcher.doc_count()
+        """Current releases: withdrawn ones and earlier versions are not counted."""
+        return self.tables.current_count()
 
     def document_number(self, release_id: str) -> int | None:
         with self.lock:
@@ -147,6 +154,15 @@ class Snapshot:
             stored = self.searcher.document(id=release_id)
         return record_from_stored(stored) if stored else None
 
+    def version(self, release_id: str, n: int) -> Release | None:
+        """Version ``n`` of a release (1 is the first); None when it has no such version."""
+        history = self.ledger.get(release_id)
+        if n < 1 or n > (history.count if history else 1):
+            return None
+        if n == (history.count if history else 1):
+            return self.get(release_id)
+        return self.get(version_doc_id(release_id, n))
+
     def release_at(self, docnum: int) -> Release:
         with self.lock:
             stored = self.searcher.stored_fields(docnum)
@@ -156,10 +172,15 @@ class Snapshot:
         with self.lock:
             return self.searcher.stored_fields(docnum)["id"]
 
-    def iter_releases(self) -> Iterator[Release]:
+    def iter_releases(self, withdrawn: bool = False) -> Iterator[Release]:
+        """Every current release (and the withdrawn ones when asked), never an earlier version."""
         with self.lock:
             docnums = list(self.searcher.reader().all_doc_ids())
+        top = WITHDRAWN_CODE + 1 if withdrawn else WITHDRAWN_CODE
+        status = self.tables.status
         for docnum in docnums:
+            if docnum < len(status) and status[docnum] >= top:
+                continue
             yield self.release_at(docnum)
 
     def close(self) -> None:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from archive.model import Release
-from archive.schema import analysed_document
+from archive.schema import analysed_document, record_from_stored
 from archive.store import IndexWriter
+from archive.versions import Ledger
+from indexer.history import VersionKeeper
 from indexer.parse import Packed, Parsed, unpacked
 from indexer.scan import SourceFile
 
@@ -22,6 +25,9 @@ class Summary:
     updated: int = 0
     unchanged: int = 0
     removed: int = 0
+    withdrawn: int = 0  # releases whose file or record disappeared: kept, marked withdrawn
+    restored: int = 0  # withdrawn releases found again
+    versions: int = 0  # earlier versions kept by this run (releases whose source changed)
     files: int = 0
     releases: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
@@ -32,6 +38,7 @@ class Summary:
     def to_dict(self) -> dict[str, Any]:
         return {
             "added": self.added, "updated": self.updated, "unchanged": self.unchanged, "removed": self.removed,
+            "withdrawn": self.withdrawn, "restored": self.restored, "versions": self.versions,
             "files": self.files, "releases": self.releases, "seconds": round(self.seconds, 2),
             "published": self.published,
             "skipped": [{"source": s, "reason": r} for s, r in self.skipped],
@@ -61,7 +68,8 @@ class IndexRun:
     it: a file that changed while it was read keeps the version that was published (never a mix)."""
 
     def __init__(self, writer: IndexWriter, sources: dict[str, Any], aliases: dict[str, str], summary: Summary,
-                 rebuild: bool, published: dict[str, Any] | None = None, previous: Previous | None = None) -> None:
+                 rebuild: bool, published: dict[str, Any] | None = None, previous: Previous | None = None,
+                 ledger: Ledger | None = None, now: str = "", last_seen: str = "") -> None:
         self.writer = writer
         self.sources = sources
         self.aliases = aliases
@@ -71,11 +79,47 @@ class IndexRun:
         self.previous = previous or (lambda rid: None)
         self.owners = {rid: src for src, entry in sources.items() for rid in entry.get("ids", {})}
         self._pending: dict[str, _FileUpdate] = {}
+        now = now or datetime.now(UTC).isoformat(timespec="seconds")
+        self.keeper = VersionKeeper(writer, ledger or Ledger(), self.previous, now, last_seen, rebuild)
+        # Releases that left their file in this run, with their hash: withdrawn at the end unless found again.
+        # A rebuild starts empty, so everything published is a candidate.
+        self.dropped: dict[str, str] = {}
+        self.new_by_hash: dict[str, str] = {}  # content hash → an id first seen in this run (a moved release)
+        self._published_hash: dict[str, str] = {}
+        for entry in self.published.values():
+            self._published_hash.update(entry.get("ids", {}))
+        if rebuild:
+            self.dropped = dict(self._published_hash)
 
     def remove_source(self, source: str) -> None:
-        """A file that has disappeared: its releases leave the index."""
-        for rid in self.sources.pop(source).get("ids", {}):
-            self._delete(rid)
+        """A file that has disappeared: its releases are withdrawn (at :meth:`finish`, unless found elsewhere)."""
+        for rid, content_hash in self.sources.pop(source).get("ids", {}).items():
+            self._drop(rid, content_hash, source)
+
+    def finish(self, prune: bool = False) -> None:
+        """After the last result: withdraw the releases no file holds any more, prune when asked."""
+        for rid, content_hash in self.dropped.items():
+            moved_to = self.new_by_hash.get(content_hash)
+            if rid not in self.owners and moved_to and not self.rebuild:
+                # The same text under a new id (a renamed file): the old id redirects to it.
+                record_aliases({rid: content_hash}, {moved_to: content_hash}, self.aliases)
+                self.keeper.forget(rid)
+                self.summary.removed += 1
+            elif rid not in self.owners:
+                if not self.keeper.withdraw(rid, content_hash):
+                    self.writer.delete(rid)
+                    self.summary.removed += 1
+        self.keeper.finish(set(self.owners), prune)
+        counts = self.keeper.counts
+        self.summary.withdrawn += counts["withdrawn"]
+        self.summary.restored += counts["restored"]
+        self.summary.versions += counts["versions"]
+        self.summary.removed += counts["pruned"]
+
+    def _drop(self, rid: str, content_hash: str, source: str) -> None:
+        if self.owners.get(rid) == source:
+            del self.owners[rid]
+        self.dropped[rid] = content_hash
 
     def apply(self, result: Parsed, stat: SourceFile) -> None:
         """One job's result; the file's manifest entry is settled with its last part."""
@@ -94,7 +138,7 @@ class IndexRun:
         elif result.error:  # the file (or this part of it) is unusable: nothing in it counts
             update.skipped.append((result.name, result.error))
         elif not update.changed:
-            self._take(result.releases, source, update)
+            self._take(result.releases, source, update, result.hash)
             update.skipped.extend(result.skipped)
         if result.index < result.parts - 1:
             return
@@ -102,10 +146,14 @@ class IndexRun:
         if update.changed:
             self._keep_published(source, update)
             return
-        for rid in old_ids:
-            if rid not in update.new_ids:
-                self._delete(rid)
-        record_aliases(old_ids, update.new_ids, self.aliases)
+        moved = record_aliases(old_ids, update.new_ids, self.aliases)
+        for rid, content_hash in old_ids.items():
+            if rid in moved:  # the same release under a new id: the old id redirects to it
+                self.keeper.forget(rid)
+                self.owners.pop(rid, None)
+                self.summary.removed += 1
+            elif rid not in update.new_ids:
+                self._drop(rid, content_hash, source)
         for name, count in update.counts.items():
             setattr(self.summary, name, getattr(self.summary, name) + count)
         self.summary.skipped.extend(update.skipped)
@@ -128,7 +176,9 @@ class IndexRun:
                 if release is None:
                     del keep[rid]
                 else:
-                    self.writer.add(analysed_document(release))
+                    history = self.keeper.ledger.get(rid)
+                    status, formers = (history.status, history.former_titles(release.title)) if history else ("published", [])
+                    self.writer.add(analysed_document(release, status, formers))
         for rid in keep:
             self.owners[rid] = source
         if entry:
@@ -144,14 +194,10 @@ class IndexRun:
         if result.slowest[0] > 0:
             self.summary.slowest = sorted([*self.summary.slowest, result.slowest], reverse=True)[:SLOWEST]
 
-    def _delete(self, rid: str) -> None:
-        self.writer.delete(rid)
-        self.owners.pop(rid, None)
-        self.summary.removed += 1
-
-    def _take(self, releases: list[Packed], source: str, update: _FileUpdate) -> None:
-        """Add, replace or keep each release of a result."""
+    def _take(self, releases: list[Packed], source: str, update: _FileUpdate, file_hash: str) -> None:
+        """Add, replace or keep each release of a result, keeping earlier versions (``indexer/history.py``)."""
         old_ids, new_ids = update.old_ids, update.new_ids
+        source_changed = self.published.get(source, {}).get("hash") != file_hash
         for rid, content_hash, document in releases:
             owner = self.owners.get(rid)
             if owner is not None and owner != source:
@@ -161,17 +207,26 @@ class IndexRun:
                 rid = f"{rid}-{len(new_ids)}"
             new_ids[rid] = content_hash
             self.owners[rid] = source
-            if self.rebuild or rid not in old_ids:
-                (self.writer.add if self.rebuild else self.writer.replace)(unpacked(document, rid))
-                update.counts["added"] += 1
-            elif old_ids[rid] != content_hash:
-                self.writer.replace(unpacked(document, rid))
-                update.counts["updated"] += 1
-            else:
+            self.dropped.pop(rid, None)
+            known = self.keeper.ledger.get(rid)
+            before = self._published_hash.get(rid) if self.rebuild or rid not in old_ids else old_ids[rid]
+            if not self.rebuild and rid in old_ids and before == content_hash and not (known and known.withdrawn):
                 update.counts["unchanged"] += 1
+                continue
+            doc = unpacked(document, rid)
+            if known is None:
+                self.new_by_hash.setdefault(content_hash, rid)
+            history = self.keeper.found(rid, content_hash, lambda d=doc: _title(d), before, source_changed)
+            write = self.writer.add if self.rebuild else self.writer.replace
+            write(self.keeper.current_document(rid, doc, history))
+            update.counts["added" if self.rebuild or rid not in old_ids else "updated"] += 1
 
 
-def record_aliases(old_ids: dict[str, str], new_ids: dict[str, str], aliases: dict[str, str]) -> None:
+def _title(document: dict[str, Any]) -> str:
+    return record_from_stored(document).title
+
+
+def record_aliases(old_ids: dict[str, str], new_ids: dict[str, str], aliases: dict[str, str]) -> set[str]:
     """When a file's release gets a new id (its canonical URL appeared, say), the old id keeps working.
 
     A file that held one release and still holds one maps old to new; otherwise releases are paired by content.
@@ -179,7 +234,7 @@ def record_aliases(old_ids: dict[str, str], new_ids: dict[str, str], aliases: di
     gone = [rid for rid in old_ids if rid not in new_ids]
     came = [rid for rid in new_ids if rid not in old_ids]
     if not gone or not came:
-        return
+        return set()
     pairs: dict[str, str] = {}
     if len(gone) == 1 and len(came) == 1:
         pairs[gone[0]] = came[0]
@@ -192,3 +247,4 @@ def record_aliases(old_ids: dict[str, str], new_ids: dict[str, str], aliases: di
                 aliases[key] = new
         aliases[old] = new
         aliases.pop(new, None)
+    return set(pairs)

@@ -29,6 +29,7 @@ from archive.store import (
     read_manifest,
     write_manifest,
 )
+from archive.versions import Ledger
 from indexer.apply import IndexRun, Summary
 from indexer.folders import profiles
 from indexer.plan import plan
@@ -47,12 +48,20 @@ def run_index(
     rebuild: bool = False,
     jobs: int | None = None,
     progress: Progress | None = None,
+    prune: bool = False,
+    now: datetime | None = None,
 ) -> Summary:
-    """Bring the index at ``home`` up to date with ``paths``; returns what was done."""
+    """Bring the index at ``home`` up to date with ``paths``; returns what was done.
+
+    Changed releases keep their earlier versions and vanished ones are kept as withdrawn
+    (``indexer/history.py``); ``prune`` deletes the withdrawn ones for real. ``now`` is the time the run
+    records (tests set it)."""
     started = time.monotonic()
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     with home.writer_lock(), _snapshot_folder(home) as snapshots:
         home.discard_unpublished()
-        summary = _update(paths, home, rebuild, jobs or os.cpu_count() or 1, progress, snapshots)
+        summary = _update(paths, home, rebuild, jobs or os.cpu_count() or 1, progress, snapshots, prune, stamp)
+        home.mark_checked(stamp)
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -71,7 +80,7 @@ def _snapshot_folder(home: IndexHome) -> Iterator[Path]:
 
 
 def _update(paths: list[Path], home: IndexHome, rebuild: bool, workers: int, progress: Progress | None,
-            snapshots: Path) -> Summary:
+            snapshots: Path, prune: bool, now: str) -> Summary:
     summary = Summary()
     base = home.current()
     manifest = read_manifest(base)
@@ -88,7 +97,8 @@ def _update(paths: list[Path], home: IndexHome, rebuild: bool, workers: int, pro
     todo = plan(files, paths, old_sources, snapshots, folder_profiles)
     summary.unchanged += todo.unchanged
     summary.skipped.extend(todo.skipped)
-    if not todo.jobs and not todo.gone:
+    ledger = Ledger.load(base if current else None) if todo.jobs or todo.gone or prune else Ledger()
+    if not todo.jobs and not todo.gone and not (prune and any(h.withdrawn for h in ledger.releases.values())):
         summary.releases = sum(len(v.get("ids", {})) for v in old_sources.values())
         return summary
     gen = home.new_generation(None if rebuild else base)
@@ -96,7 +106,8 @@ def _update(paths: list[Path], home: IndexHome, rebuild: bool, workers: int, pro
     try:
         writer = IndexWriter(gen)
         run = IndexRun(writer, dict(old_sources), dict(manifest.get("aliases", {})), summary, rebuild,
-                       published, previous.get)
+                       manifest.get("sources", {}), previous.get, ledger, now,
+                       home.checked_at() or manifest.get("indexed_at") or "")
         for source in todo.gone:
             run.remove_source(source)
         stats = {f.source: f for f in files}
@@ -106,11 +117,13 @@ def _update(paths: list[Path], home: IndexHome, rebuild: bool, workers: int, pro
             if progress:
                 progress(done, total)
             run.apply(result, stats[result.source])
+        run.finish(prune)
         writer.commit()
+        run.keeper.ledger.save(gen)
         summary.releases = run.releases()
         write_manifest(gen, {
             "extractor_version": INDEX_VERSION,
-            "indexed_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "indexed_at": now,
             "sources": run.sources,
             "folders": folder_record,
             "aliases": run.aliases,

@@ -84,6 +84,9 @@ def print_summary(summary: Summary, folded: int = 0) -> None:
         f"{summary.unchanged:,} unchanged, {summary.removed:,} removed; {len(summary.skipped):,} skipped "
         f"({summary.files:,} files, {summary.seconds:.1f} s)"
     )
+    if summary.withdrawn or summary.restored or summary.versions:
+        click.echo(f"versions: {summary.versions:,} earlier versions kept, {summary.withdrawn:,} releases withdrawn "
+                   f"(kept; --prune deletes them), {summary.restored:,} restored")
     if summary.skipped:
         click.echo("skipped:")
         for source, reason in summary.skipped[:50]:  # a file name must not forge a line (``visible``)
@@ -98,11 +101,14 @@ def print_summary(summary: Summary, folded: int = 0) -> None:
               help="Index folder (default: $ARCHIVE_INDEX or var/index).")
 @click.option("--rebuild", is_flag=True, help="Build a fresh index beside the old one, then swap it in.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Parsing processes (default: all cores).")
+@click.option("--prune", is_flag=True, help="Delete withdrawn releases (and their earlier versions) for real.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def index_command(paths: tuple[Path, ...], index_path: Path | None, rebuild: bool, jobs: int | None, as_json: bool) -> None:
+def index_command(paths: tuple[Path, ...], index_path: Path | None, rebuild: bool, jobs: int | None, prune: bool,
+                  as_json: bool) -> None:
     """Index (or re-index) folders and files of press releases: HTML, text, Markdown, JSON, JSONL.
 
-    Unchanged files are not parsed again; removed files leave the index. Safe to interrupt.
+    Unchanged files are not parsed again. A changed release keeps its earlier versions; a release whose file
+    or record disappeared is kept as withdrawn (--prune deletes those). Safe to interrupt.
 
     Example: archive index corpus/ ~/releases --index var/index
     """
@@ -110,7 +116,7 @@ def index_command(paths: tuple[Path, ...], index_path: Path | None, rebuild: boo
     targets = list(paths) or [Path("corpus")]
     _quiet_workers()
     try:
-        summary = run_index(targets, home, rebuild=rebuild, jobs=jobs, progress=_Bar())
+        summary = run_index(targets, home, rebuild=rebuild, jobs=jobs, progress=_Bar(), prune=prune)
     except ArchiveError as exc:
         raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:

@@ -67,7 +67,7 @@ def test_ids_are_stable_across_a_rebuild(folder: Path, tmp_path: Path):
     assert ids(home) == before
 
 
-def test_edited_file_is_updated_and_deleted_file_removed(folder: Path, tmp_path: Path):
+def test_edited_file_is_updated_and_deleted_file_withdrawn(folder: Path, tmp_path: Path):
     home = IndexHome(tmp_path / "index")
     run_index([folder], home, jobs=1)
     edited = next(folder.rglob("*drought-plan.md"))
@@ -75,7 +75,7 @@ def test_edited_file_is_updated_and_deleted_file_removed(folder: Path, tmp_path:
     removed = next(folder.rglob("*wetland-restoration.md"))
     removed.unlink()
     summary = run_index([folder], home, jobs=1)
-    assert (summary.updated, summary.removed, summary.added) == (1, 1, 0)
+    assert (summary.updated, summary.withdrawn, summary.removed, summary.added) == (1, 1, 0, 0)
     found = titles(home)
     assert "Calder Valley Water District Adopts Strict Drought Plan as Reservoirs Fall" in found
     assert not any("Wetland" in t for t in found)
@@ -155,7 +155,7 @@ def test_sigkill_in_each_phase_of_a_run_keeps_the_last_complete_index(folder: Pa
     hit = kill_at_phase(proc, home, started, target, jitter=0.2, limit=120)
     proc.wait()
     assert hit == target, f"the kill landed in {hit!r}"
-    held, _versions = snapshot(home)  # every listed id present once and readable, and a search answers
+    held, _versions, _kept = snapshot(home)  # every listed id present once and readable, and a search answers
     assert held == ids(home) == before, "readers see the old index, whole"
     summary = run_index([folder], home, jobs=1)
     assert len(ids(home)) == summary.releases == 26 + 80

@@ -72,9 +72,9 @@ def test_date_range_query_and_from_to(demo, demo_records):
     ("speaker: water", "speaker: with nothing after it"),
     ("date:2024-13 water", "date:2024-13 (not a date; use 2024, 2024-03, 2024-03-15 or 2024-01-01..2024-03-31)"),
     ('water OR day:"1 2"', 'day: (not a field; searched "1 2" as words; fields are title, speaker, issuer, topic, '
-                           'tag, source, wire and date)'),
+                           'tag, source, wire, status and date)'),
     ("water OR f_topic:x", "f_topic: (not a field; searched x as words; fields are title, speaker, issuer, topic, "
-                           "tag, source, wire and date)"),
+                           "tag, source, wire, status and date)"),
 ])
 def test_malformed_queries_fall_back_and_say_what_was_ignored(demo, query, ignored):
     result = search(demo, SearchRequest(q=query))

@@ -13,6 +13,7 @@ from typing import Any
 
 from archive.model import Release, Speaker
 from archive.search import SORTS, facet_names
+from web import openapi_versions
 from web.views.citations import DOWNLOADS
 
 
@@ -34,6 +35,7 @@ SEARCH_PARAMETERS = [
     _param("size", "Results per page.", {"type": "integer", "minimum": 1, "maximum": 100}),
     _param("facets", "Values shown per facet.", {"type": "integer", "minimum": 1, "maximum": 500}),
     *[_param(f"{name}_q", f"Only {name} values containing this text.", {"type": "string"}) for name in facet_names()],
+    openapi_versions.VERSIONS_PARAMETER,
 ]
 ID = {"name": "id", "in": "path", "required": True, "description": "A release id, as in its permalink.",
       "schema": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,120}$"}}
@@ -100,8 +102,14 @@ RELEASE = _object({
     **_from_dataclass(Release, RELEASE_FIELDS),
     "date_precision": {"type": "string", "enum": ["day", "month", "year", ""], "description": "Precision of date."},
     "permalink": {"type": "string", "format": "uri", "description": "This release's page on the archive."},
+    "status": {"type": "string", "enum": ["published", "updated", "withdrawn"],
+               "description": "updated: changed since first seen (see /api/releases/{id}/versions)."},
+    "versions": {"type": "integer", "minimum": 1, "description": "How many versions the archive keeps."},
 }, "One release with every field the archive holds.")
-EXPORTED = {**RELEASE, "description": "One line of /export.jsonl: a release as /api/releases/{id} gives it."}
+_PAGE_ONLY = ("status", "versions")  # what /api/releases/{id} adds from the release's history
+EXPORTED = {**RELEASE, "properties": {k: v for k, v in RELEASE["properties"].items() if k not in _PAGE_ONLY},
+            "required": [k for k in RELEASE["required"] if k not in _PAGE_ONLY],
+            "description": "One line of /export.jsonl: a release as /api/releases/{id} gives it, without its history."}
 HIT = _object({
     "id": {"type": "string"}, "title": _raw(), "date": {"type": "string", "description": "YYYY, YYYY-MM or YYYY-MM-DD."},
     "issuer": _raw(), "speakers": _raw(many=True), "topics": _raw(many=True), "wire": _raw(), "source": _raw(),
@@ -113,6 +121,9 @@ HIT = _object({
     "score": {"type": ["number", "null"], "description": "Relevance; null when sorted by date."},
     "copies": {"type": "array", "items": {"type": "string"},
                "description": "Ids of copies of this release (same title and date, or same text), folded into it."},
+    "status": {"type": "string", "enum": ["published", "updated", "withdrawn", "superseded"],
+               "description": "superseded: an earlier version (searched with versions=all), numbered in `version`."},
+    "version": {"type": ["integer", "null"], "description": "The number of an earlier version, else null."},
 })
 FACET = _object({
     "name": {"type": "string", "enum": facet_names()},
@@ -265,8 +276,10 @@ def openapi_document() -> dict[str, Any]:
                                    _ok("Release page", "text/html", html), [ID, PARAGRAPH],
                                    errors=("301", "400", "404")),
             **QUOTE_PATHS,
+            **openapi_versions.paths(_get, _ok, ref, ID, PARAGRAPH, DOWNLOADS),
         },
         "components": {"schemas": {
+            **openapi_versions.schemas(_object, RELEASE),
             "Error": ERROR, "Hit": HIT, "Facet": FACET, "Bucket": BUCKET, "SearchResult": SEARCH_RESULT,
             "Speaker": SPEAKER, "Release": RELEASE, "ExportedRelease": EXPORTED, "Styled": STYLED, "Citation": CITATION,
         }},

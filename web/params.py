@@ -116,6 +116,7 @@ def read_request(args: MultiDict, page_size: int = 20, today: date | None = None
         page_size=_int(args, "size", page_size, 1, 100),
         facet_limit=_int(args, "facets", 10, 1, 500),
         facet_search=facet_search,
+        all_versions=_versions(args),
     )
     return request, notes
 
@@ -135,12 +136,21 @@ def refuse_unread_dates(notes: list[DateNote]) -> None:
             raise BadParameter(f"parameter {note.field!r} must be a date: {note.reason}")
 
 
+def _versions(args: MultiDict) -> bool:
+    """``versions=all`` searches earlier versions of releases too (``current``, the default, does not)."""
+    raw = args.get("versions", "") or "current"
+    if raw not in ("current", "all"):
+        raise BadParameter("parameter 'versions' must be 'current' or 'all'")
+    return raw == "all"
+
+
 def to_query(request: SearchRequest, **changes: object) -> str:
     """The query string of ``request`` with some parameters changed (None removes one)."""
     params: dict[str, object] = {
         "q": request.q, "from": request.date_from, "to": request.date_to,
         "sort": request.sort if request.sort != "relevance" else "",
         "page": request.page if request.page != 1 else "",
+        "versions": "all" if request.all_versions else "",
     }
     for name, values in request.filters.items():
         params[name] = list(values)

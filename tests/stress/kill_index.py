@@ -1,7 +1,8 @@
 """SIGKILL ``archive index`` at chosen phases and check that the archive never loses or garbles a release.
 
 Each round starts an indexing run over the real corpus plus a small "churn" folder that the round edits (every
-churn release gets a new version, and new churn releases appear), and kills it with SIGKILL:
+churn release gets a new version, new churn releases appear, one churn file is deleted — its release is
+withdrawn — and the one deleted the round before comes back), and kills it with SIGKILL:
 
 - ``random`` rounds after a random delay — on a ``--rebuild`` of 1–3 sources these land in parsing and writing;
 - phase rounds poll what the run has written and kill it as soon as it reaches ``committing`` (Whoosh commit
@@ -10,11 +11,17 @@ churn release gets a new version, and new churn releases appear), and kills it w
 
 After each kill it checks:
 - the index opens and answers a search;
-- every release it held before the run is still there, present once and readable (no half-written record);
-- the churn releases are all of one round — all before or all after the run (a consistent subset, never a mix);
+- every release it held before the run is still there, current or withdrawn, present once and readable (no
+  half-written record) — a rebuild of fewer sources withdraws the others' releases, it never drops them;
+- every earlier version it held is still there once, readable, and marked superseded; no stray version;
+- the ledger and the index agree (each current id and each withdrawn id has one entry, withdrawn ones are
+  marked so and listed in no file);
+- the churn releases are all of one round — all before or all after the run (a consistent subset, never a mix),
+  and each churn release's versions are of strictly increasing rounds (no version repeated or mixed);
 - the killed run's lock does not block the next run, which completes and reports.
 
     .venv/bin/python -m tests.stress.kill_index [--rounds 24] [--index /tmp/kill-index] [--seed 1]
+        [--sources ../shared/corpus/samples]   (a smaller corpus than the full one: shorter rounds)
 """
 
 from __future__ import annotations
@@ -32,16 +39,57 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from archive.facets import SUPERSEDED_CODE, WITHDRAWN_CODE
 from archive.search import SearchRequest, search
 from archive.store import IndexHome, IndexReader
+from archive.versions import version_doc_id
 from benchmarks.common import ROOT, corpus_paths
 
 PHASES = ("committing", "writing the manifest", "publishing")
 _VERSION = re.compile(r"churn version (\d+)")
 
 
-def snapshot(home: IndexHome) -> tuple[set[str], set[int]]:
-    """Every id the published index holds, checked one by one, and the churn versions it shows."""
+def _one_doc(reader, key: str, code: int | None = None):  # type: ignore[no-untyped-def]
+    docs = list(reader.searcher.document_numbers(id=key))
+    assert len(docs) == 1, f"{key} is in the index {len(docs)} times"
+    if code is not None:
+        assert reader.tables.status[docs[0]] == code, f"{key} has status {reader.tables.status[docs[0]]}, not {code}"
+    release = reader.get(key)
+    assert release is not None and (release.title or release.paragraphs), f"{key} is not readable"
+    return release
+
+
+def versions_of(reader) -> tuple[set[str], set[str]]:  # type: ignore[no-untyped-def]
+    """The withdrawn ids and the keys of earlier versions, each checked against the index."""
+    ledger = reader.ledger
+    current = {rid for entry in reader.manifest["sources"].values() for rid in entry.get("ids", {})}
+    missing = current - set(ledger.releases)
+    assert not missing, f"{len(missing)} current releases have no history, e.g. {sorted(missing)[:3]}"
+    withdrawn = {rid for rid, h in ledger.releases.items() if h.withdrawn}
+    assert not withdrawn & current, f"withdrawn and current at once: {sorted(withdrawn & current)[:3]}"
+    keys = set()
+    for rid, history in ledger.releases.items():
+        if rid in withdrawn:
+            _one_doc(reader, rid, WITHDRAWN_CODE)
+        rounds = []
+        for n in range(1, history.count):
+            key = version_doc_id(rid, n)
+            keys.add(key)
+            old = _one_doc(reader, key, SUPERSEDED_CODE)
+            rounds.extend(int(v) for v in _VERSION.findall(" ".join(old.paragraphs)))
+        if rid in current and "churn" in rid and rounds:
+            latest = reader.get(rid)
+            rounds.extend(int(v) for v in _VERSION.findall(" ".join(latest.paragraphs)))
+            assert rounds == sorted(set(rounds)), f"{rid}: versions of rounds {rounds} (repeated or mixed)"
+    tables = reader.tables
+    stray = int((tables.alive & (tables.status == SUPERSEDED_CODE)).sum()) - len(keys)
+    assert stray == 0, f"{stray} earlier versions the ledger does not list"
+    return withdrawn, keys
+
+
+def snapshot(home: IndexHome) -> tuple[set[str], set[int], set[str]]:
+    """Every id the published index holds (current or withdrawn), checked one by one, the churn versions it
+    shows, and the keys of the earlier versions it keeps."""
     reader = IndexReader(home).snapshot()
     try:
         manifest = reader.manifest
@@ -53,7 +101,7 @@ def snapshot(home: IndexHome) -> tuple[set[str], set[int]]:
             assert len(docs) == 1, f"{rid} is in the index {len(docs)} times"
         for rid in random.Random(len(ids)).sample(ids, min(300, len(ids))):
             release = reader.get(rid)
-            assert release is not None and release.title and release.paragraphs, f"{rid} is not readable"
+            assert release is not None and (release.title or release.paragraphs), f"{rid} is not readable"
         versions = set()
         for source, entry in manifest["sources"].items():
             if "churn/" in source:
@@ -62,16 +110,23 @@ def snapshot(home: IndexHome) -> tuple[set[str], set[int]]:
                     assert release is not None, f"churn release {rid} is not readable"
                     versions.update(int(v) for v in _VERSION.findall(" ".join(release.paragraphs)))
         assert search(reader, SearchRequest(q="justice")).total >= 0
-        return set(ids), versions
+        withdrawn, keys = versions_of(reader)
+        return set(ids) | withdrawn, versions, keys
     finally:
         reader.close()
 
 
 def churn(folder: Path, version: int, rng: random.Random) -> None:
-    """Give every churn release a new version and add one or two new ones."""
+    """Give every churn release a new version, add one or two new ones, and delete one file (its release is
+    withdrawn; the next round writes it again, so it comes back as a new version)."""
     folder.mkdir(parents=True, exist_ok=True)
-    count = len(list(folder.glob("*.txt"))) + rng.randint(1, 2)
+    count = max(int(p.stem.split("-")[1]) + 1 for p in folder.glob("churn-*.txt")) if any(folder.iterdir()) else 0
+    count += rng.randint(1, 2)
+    gone = version % count if version and count >= 3 else -1
     for n in range(count):
+        if n == gone:
+            (folder / f"churn-{n:03d}.txt").unlink(missing_ok=True)
+            continue
         (folder / f"churn-{n:03d}.txt").write_text(
             f"Harbor Town Clerk Posts Notice {n}\n\n"
             f"HARBOR TOWN, ME (March 3, 2025) – The clerk posted notice {n}, churn version {version}. "
@@ -134,16 +189,17 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--max-delay", type=float, default=60.0, help="Longest random delay of a random round.")
     parser.add_argument("--jitter", type=float, default=0.05, help="Longest wait after a phase is reached.")
+    parser.add_argument("--sources", type=Path, nargs="*", help="Folders to index instead of the full corpus.")
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    paths = [str(p) for p in corpus_paths()]
+    paths = [str(p) for p in args.sources] if args.sources else [str(p) for p in corpus_paths()]
     shutil.rmtree(args.index, ignore_errors=True)
     folder = args.index.parent / f"{args.index.name}-churn" / "churn"
     shutil.rmtree(folder.parent, ignore_errors=True)
     churn(folder, 0, rng)
     home = IndexHome(args.index)
     run([*paths, str(folder)], args.index).wait()
-    held, versions = snapshot(home)
+    held, versions, keys = snapshot(home)
     results = []
     for n in range(1, args.rounds + 1):
         kind = "random" if n % 4 == 1 else PHASES[(n // 4 + n) % len(PHASES)]
@@ -160,27 +216,33 @@ def main() -> int:
         else:
             where = kill_at_phase(proc, home, started, kind, rng.uniform(0, args.jitter), 900)
         proc.wait()
-        now, seen = snapshot(home)
+        try:
+            now, seen, now_keys = snapshot(home)
+            broken = ""
+        except AssertionError as exc:
+            now, seen, now_keys, broken = set(), set(), set(), str(exc)
         published = n in seen
-        lost = set() if (rebuild and published) else held - now
+        lost = (held - now) | (keys - now_keys)
         consistent = seen in ({n}, versions)
-        ok = not lost and consistent
+        ok = not lost and consistent and not broken
         results.append({"round": n, "aim": kind, "rebuild": rebuild, "sources": len(targets) - 1, "phase": where,
                         "killed": where != "finished", "published": published, "before": len(held),
-                        "after": len(now), "lost": len(lost), "churn_versions": sorted(seen), "ok": ok})
+                        "after": len(now), "lost": len(lost), "versions_kept": len(now_keys),
+                        "churn_versions": sorted(seen), "broken": broken, "ok": ok})
         print(json.dumps(results[-1]), flush=True)
         if ok:
-            held, versions = now, seen
+            held, versions, keys = now, seen, now_keys
     churn(folder, args.rounds + 1, rng)
     final = run([*paths, str(folder)], args.index)
     out, _err = final.communicate()
     summary = json.loads(out or b"{}")
-    total, seen = snapshot(home)
+    total, seen, final_keys = snapshot(home)
     killed = [r for r in results if r["killed"]]
     survived = sum(r["ok"] for r in killed)
     phases = Counter(r["phase"] for r in results)
     print(f"kills survived {survived}/{len(killed)}; phases {dict(phases)}; final run exit {final.returncode}, "
-          f"{summary.get('releases')} releases, {len(total)} verified, churn version {sorted(seen)}")
+          f"{summary.get('releases')} releases, {len(total)} verified (current and withdrawn), "
+          f"{len(final_keys)} earlier versions verified, churn version {sorted(seen)}")
     return 0 if survived == len(killed) and final.returncode == 0 and seen == {args.rounds + 1} else 1
 
 

@@ -13,7 +13,7 @@ from archive.quotes import looks_like_quote
 from archive.search import facet_names
 from archive.store import NoIndex
 from web.params import MAX_FILTER_VALUES, BadParameter
-from web.views import api, citations, feeds, pages, quotes, speakers
+from web.views import api, changes, citations, feeds, pages, quotes, speakers, versions
 from web.views.common import close_view, external_url, public_url
 
 CSP = (
@@ -30,6 +30,8 @@ def register(app: Flask) -> None:
     app.register_blueprint(quotes.bp)  # issue 17: the quote finder and speaker pages
     app.register_blueprint(speakers.bp)
     app.jinja_env.globals["looks_like_quote"] = looks_like_quote
+    app.register_blueprint(versions.bp)
+    app.register_blueprint(changes.bp)
     app.jinja_env.globals["facet_labels"] = pages.FACET_LABELS
     app.jinja_env.globals["external_url"] = external_url
     app.teardown_request(close_view)  # each request reads one snapshot of the index, closed when it ends

@@ -32,6 +32,9 @@ def api_release(release_id: str) -> Response:
     data = found.to_dict()
     data["url"] = safe_url(found.url)
     data["permalink"] = release_url(found.id, external=True)
+    history = view().ledger.get(found.id)
+    data["status"] = history.status if history else "published"
+    data["versions"] = history.count if history else 1
     return jsonify(data)
 
 

@@ -7,11 +7,11 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, jsonify, request
 
-from archive.citations import FORMATS, all_styles, cite, csl_item
+from archive.citations import FORMATS, VersionRef, all_styles, cite, csl_item
 from archive.model import Release
 from archive.urls import safe_url
 from web.params import BadParameter, whole_number
-from web.views.common import find_release, release_url
+from web.views.common import external_url, find_release, release_url, view
 
 bp = Blueprint("citations", __name__)
 
@@ -31,14 +31,25 @@ def paragraph_arg(release: Release) -> int | None:
                            f"written with the digits 0-9") from None
 
 
+def current_version(release: Release) -> tuple[VersionRef | None, str]:
+    """A release with several versions is cited as its current version, at that version's own permalink
+    (which will always show this text); otherwise as the release, at its page."""
+    history = view().ledger.get(release.id)
+    if history is None or history.count == 1:
+        return None, release_url(release.id, external=True)
+    ref = VersionRef(history.count, history.count, history.versions[-1].seen[:10])
+    return ref, external_url("versions.version_page", release_id=release.id, n=history.count)
+
+
 def citation_context(release: Release) -> dict[str, object]:
     """What the citation box shows: every style, pinpointed when a paragraph was chosen."""
     paragraph = paragraph_arg(release)
+    version, cited = current_version(release)
     permalink = release_url(release.id, external=True)
     return {
-        "styles": all_styles(release, permalink, date.today(), paragraph),
+        "styles": all_styles(release, cited, date.today(), paragraph, version),
         "paragraph": paragraph,
-        "permalink": permalink + (f"#p{paragraph}" if paragraph else ""),
+        "permalink": cited + (f"#p{paragraph}" if paragraph else ""),
         "canonical": permalink,
         "original_url": safe_url(release.url),
         "json_ld": json_ld(release, permalink),
@@ -75,7 +86,8 @@ def download(release_id: str, ext: str) -> Response:
         abort(404)
     release = _release_or_404(release_id)
     fmt, mimetype = DOWNLOADS[ext]
-    text = cite(release, fmt, release_url(release.id, external=True), date.today(), paragraph_arg(release))
+    version, cited = current_version(release)
+    text = cite(release, fmt, cited, date.today(), paragraph_arg(release), version)
     return Response(text, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{release.id}.{ext}"'})
 
@@ -84,14 +96,14 @@ def download(release_id: str, ext: str) -> Response:
 def api_cite(release_id: str) -> Response:
     release = _release_or_404(release_id)
     paragraph = paragraph_arg(release)
-    permalink = release_url(release.id, external=True)
-    styles = all_styles(release, permalink, date.today(), paragraph)
+    version, permalink = current_version(release)
+    styles = all_styles(release, permalink, date.today(), paragraph, version)
     return jsonify({
         "id": release.id, "paragraph": paragraph,
         "permalink": permalink + (f"#p{paragraph}" if paragraph else ""),
-        "csl": csl_item(release, permalink, date.today(), paragraph),
+        "csl": csl_item(release, permalink, date.today(), paragraph, version),
         "styles": {name: {"bibliography": r.bibliography, "citation": r.citation} for name, r in styles.items()},
-        "bibtex": cite(release, "bibtex", permalink, date.today(), paragraph),
-        "ris": cite(release, "ris", permalink, date.today(), paragraph),
+        "bibtex": cite(release, "bibtex", permalink, date.today(), paragraph, version),
+        "ris": cite(release, "ris", permalink, date.today(), paragraph, version),
         "formats": list(FORMATS),
     })

@@ -17,7 +17,8 @@ bp = Blueprint("pages", __name__)
 # Every link that changes the filters lands on the results heading: a keyboard or screen-reader user hears
 # the new count and goes on to the results, instead of starting again at the top of the page.
 RESULTS = "#results-heading"
-FACET_LABELS = {"speaker": "Speaker", "topic": "Topic", "issuer": "Issuer", "tag": "Source tag", "wire": "Wire"}
+FACET_LABELS = {"speaker": "Speaker", "topic": "Topic", "issuer": "Issuer", "tag": "Source tag", "wire": "Wire",
+                "status": "Status"}
 
 
 def _histogram(result, req):  # type: ignore[no-untyped-def]
