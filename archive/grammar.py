@@ -6,6 +6,9 @@
     primary  := "(" query ")" | FIELD ":" value | "date:" DATES | "\"" phrase "\"" | word | word "*"
     value    := word | "\"" phrase "\"" | "(" query ")"
 
+A phrase matches the inflected forms of its words (``"hate crime"`` finds "hate crimes"); ``exact:"…"`` (or
+``exact:word``) matches the words as typed; a ``*`` ending a phrase's last word stands for the words it begins.
+
 Operators are upper case (``and``, ``or`` and ``not`` are words). Quotes protect everything inside them;
 ``field:value`` is read only outside quotes, and only for the fields of :data:`FIELDS` — another name is
 reported and its value searched as words. Words keep ``&``, ``+``, ``#`` and a ``(k)`` inside them (AT&T,
@@ -20,7 +23,7 @@ from dataclasses import dataclass, field
 
 from archive.limits import MAX_QUERY_TERMS
 
-FIELDS = ("title", "speaker", "issuer", "topic", "tag", "source", "wire", "text", "status")
+FIELDS = ("title", "speaker", "issuer", "topic", "tag", "source", "wire", "text", "status", "exact")
 MAX_DEPTH = 20  # parentheses nested deeper than this are read as if absent
 DATE_HELP = "use 2024, 2024-03, 2024-03-15 or 2024-01-01..2024-03-31"
 

@@ -16,6 +16,7 @@ MAX_QUERY_TERMS = 32  # words, phrases and field clauses in one query
 MAX_PHRASE_WORDS = 12  # words in one quoted phrase
 MIN_PREFIX = 2  # letters before a trailing * (a* alone would expand to thousands of words)
 MAX_EXPANSION = 500  # indexed words one word* may stand for; past it the clause is dropped with a notice
+MAX_PHRASE_EXPANSION = 50  # words the * ending a phrase may stand for (each is one more phrase to check)
 MAX_SPELL_WORDS = 8  # words of one query sent to the spelling corrector
 MAX_SPELL_LENGTH = 30  # longer words are not spell-checked
 MAX_SPELL_TRIES = 6  # respelt queries counted to choose between equally close spellings

@@ -3,13 +3,15 @@ besides: the words typed (for did-you-mean), the indexed forms to highlight, fac
 and everything that was ignored, in words.
 
 Words are analysed by the schema's own analyzers: a bare word looks in title and text (stemmed), a quoted
-phrase matches word for word in ``exact`` (title and text, unstemmed), a field word in its field. A query that
+phrase matches word for word in title or text, inflected forms included (as a bare word does); ``exact:`` asks
+for the words as typed (the ``exact`` field: title and text, unstemmed); a field word looks in its field. A query that
 had text but nothing left to search (``the``, ``[a TO z]``) matches nothing and says why — it never turns
 into "every release".
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -18,12 +20,21 @@ from typing import Any
 from whoosh import query
 
 from archive.grammar import And, Dates, Node, Not, Or, Phrase, Word, day_bounds, parse_tree  # noqa: F401
-from archive.limits import MAX_EXPANSION, MAX_PHRASE_WORDS, MAX_QUERY_CHARS, MIN_PREFIX
+from archive.limits import MAX_EXPANSION, MAX_PHRASE_EXPANSION, MAX_PHRASE_WORDS, MAX_QUERY_CHARS, MIN_PREFIX
 from archive.schema import FACET_FIELDS, build_schema
 
 LABEL_FIELDS = {"speaker", "issuer", "topic", "tag", "wire", "source", "status"}
 Resolve = Callable[[str, str], "str | None"]  # (facet, value typed) → the facet's own spelling, or None
-Expand = Callable[[str, str], int]  # (field, prefix) → how many indexed words start with it (up to a cap)
+Expand = Callable[[str, str], list[str]]  # (field, prefix) → the indexed words starting with it (up to just past a cap)
+TEXT_FIELDS = ("title", "text", "exact")
+
+
+@dataclass(frozen=True)
+class PhraseMark:
+    """A phrase searched for, as typed, for passages to mark whole: its words and whether the last is a prefix."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
 
 
 @dataclass
@@ -34,6 +45,7 @@ class ParsedQuery:
     facet_filters: dict[str, list[str]] = field(default_factory=dict)
     words: list[Word] = field(default_factory=list)  # words searched for (not negated), as typed
     highlight: set[str] = field(default_factory=set)  # indexed forms (stems, exact words) to mark in passages
+    phrases: list[PhraseMark] = field(default_factory=list)  # phrases to mark whole in passages
     nothing: bool = False  # there was text, but not one searchable word in it: no hits
     fields: set[str] = field(default_factory=set)  # the fields the query names (``status:`` lifts the default)
 
@@ -64,6 +76,7 @@ class _Compiler:
         self.dropped: list[str] = []  # words that analyse to nothing (stop words, single letters)
         self.words: list[Word] = []
         self.highlight: set[str] = set()
+        self.phrases: list[PhraseMark] = []
 
     def node(self, node: Node, positive: bool = True) -> Any | None:
         if isinstance(node, Word):
@@ -95,7 +108,7 @@ class _Compiler:
             return None
         if positive:
             self.words.append(word)
-            if fields[-1] in ("title", "text"):
+            if fields[-1] in TEXT_FIELDS:
                 self.highlight.update(found)
         if fields[-1] in LABEL_FIELDS or len(found) == 1:
             each = [self._all_of(f, found) for f in fields]
@@ -109,7 +122,7 @@ class _Compiler:
         if len(stem) < MIN_PREFIX or not stem[0].isalnum():
             self.ignored.append(f"{word.text}* (a * works only at the end of a word, after {MIN_PREFIX} letters or more)")
             return None
-        if self.expand is not None and max(self.expand(f, stem) for f in fields) > MAX_EXPANSION:
+        if self.expand is not None and max(len(self.expand(f, stem)) for f in fields) > MAX_EXPANSION:
             self.ignored.append(f"{word.text}* (more than {MAX_EXPANSION} words start with “{stem}”; type more letters)")
             return None
         if positive:
@@ -118,19 +131,60 @@ class _Compiler:
         return each[0] if len(each) == 1 else query.Or(each)
 
     def phrase(self, phrase: Phrase, positive: bool) -> Any | None:
-        fieldname = phrase.field or "exact"
-        found = tokens(fieldname, phrase.text)
-        if len(found) > MAX_PHRASE_WORDS:
-            self.ignored.append(f"the words of “{phrase.text[:60]}” after the first {MAX_PHRASE_WORDS}")
-            found = found[:MAX_PHRASE_WORDS]
+        """Word for word, in title or text, inflected forms included; ``exact:`` as typed; in a label field
+        all its words. A ``*`` ending the last word stands for the words it begins (as typed)."""
+        text = phrase.text.rstrip()
+        star = text.endswith("*")
+        if "*" in text.rstrip("*"):
+            self.ignored.append(f"the * inside “{text[:60]}” (a * works only at the end of a phrase's last word)")
+        text = text.replace("*", " ")
+        if phrase.field in LABEL_FIELDS:  # short labels: all the words is as good as the phrase, and far cheaper
+            found = tokens(phrase.field, text)[:MAX_PHRASE_WORDS]
+            if not found:
+                self.dropped.append(f'"{phrase.text}"')
+                return None
+            return self._all_of(phrase.field, found)
+        if star:
+            return self.prefixed_phrase(phrase, text, positive)
+        fields = [phrase.field] if phrase.field else ["title", "text"]
+        found = tokens(fields[-1], text)
+        if not found and phrase.field is None:  # only stop words ("to be or not to be"): as typed
+            fields, found = ["exact"], tokens("exact", text)
+        found = self._capped(found, text)
         if not found:
             self.dropped.append(f'"{phrase.text}"')
             return None
-        if positive and fieldname in ("exact", "title", "text"):
-            self.highlight.update(found)
-        if fieldname in LABEL_FIELDS:  # short labels: all the words is as good as the phrase, and far cheaper
-            return self._all_of(fieldname, found)
-        return query.Term(fieldname, found[0]) if len(found) == 1 else query.Phrase(fieldname, found)
+        if positive:
+            self.phrases.append(PhraseMark(tuple(_typed_words(text))))
+        each = [query.Term(f, found[0]) if len(found) == 1 else query.Phrase(f, found) for f in fields]
+        return each[0] if len(each) == 1 else query.Or(each)
+
+    def prefixed_phrase(self, phrase: Phrase, text: str, positive: bool) -> Any | None:
+        """``"hate crime*"``: one phrase per indexed word the last word begins (``MAX_PHRASE_EXPANSION`` at most),
+        in ``exact`` unless the phrase names title or text."""
+        fieldname = phrase.field or "exact"
+        typed = _typed_words(text)
+        last = typed[-1] if typed else ""
+        if len(last) < MIN_PREFIX or self.expand is None:
+            self.ignored.append(f"the * of “{phrase.text[:60]}” (a * works only after {MIN_PREFIX} letters or more)")
+            return self.phrase(Phrase(text, phrase.field, phrase.start, phrase.end), positive)
+        words = self.expand(fieldname, last)
+        if len(words) > MAX_PHRASE_EXPANSION:
+            self.ignored.append(f"the * of “{phrase.text[:60]}” (more than {MAX_PHRASE_EXPANSION} words start with "
+                                f"“{last}”; searched the phrase as typed)")
+            return self.phrase(Phrase(text, phrase.field, phrase.start, phrase.end), positive)
+        before = self._capped(tokens(fieldname, " ".join(typed[:-1])), text)[:MAX_PHRASE_WORDS - 1]
+        if positive:
+            self.phrases.append(PhraseMark(tuple(typed), prefix=True))
+        if not words:
+            return query.NullQuery
+        each = [query.Phrase(fieldname, [*before, w]) if before else query.Term(fieldname, w) for w in words]
+        return each[0] if len(each) == 1 else query.Or(each)
+
+    def _capped(self, found: list[str], text: str) -> list[str]:
+        if len(found) > MAX_PHRASE_WORDS:
+            self.ignored.append(f"the words of “{text[:60]}” after the first {MAX_PHRASE_WORDS}")
+        return found[:MAX_PHRASE_WORDS]
 
     @staticmethod
     def _all_of(fieldname: str, found: list[str]) -> Any:
@@ -160,6 +214,11 @@ def _facet_clauses(root: Node | None, resolve: Resolve | None) -> tuple[Node | N
     return new_root, filters
 
 
+def _typed_words(text: str) -> list[str]:
+    """A phrase's words as typed, lower-cased, for marking it in passages."""
+    return [w.lower() for w in re.findall(r"\w+", text)][:MAX_PHRASE_WORDS]
+
+
 def _named_fields(node: Node | None) -> set[str]:
     if isinstance(node, (Word, Phrase)):
         return {node.field} if node.field else set()
@@ -185,7 +244,7 @@ def parse_query(text: str, resolve: Resolve | None = None, expand: Expand | None
     root, filters = _facet_clauses(tree.root, resolve)
     compiler = _Compiler(ignored, expand)
     compiled = compiler.node(root) if root is not None else None
-    parsed = ParsedQuery(raw, compiled, ignored, filters, compiler.words, compiler.highlight,
+    parsed = ParsedQuery(raw, compiled, ignored, filters, compiler.words, compiler.highlight, compiler.phrases,
                          fields=_named_fields(tree.root))
     if compiled is None and not filters:
         parsed.nothing = True

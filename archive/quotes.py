@@ -204,7 +204,7 @@ def _candidates(snap: Snapshot, passage: str, deadline: Deadline,
     total = 0.0
     for term in rare:
         deadline.check()
-        parsed = parse_query(f'"{term}"')
+        parsed = parse_query(f'exact:"{term}"')
         found = evaluate(snap.searcher, parsed.whoosh, snap.lock, deadline) if parsed.whoosh is not None else None
         if found is None:
             continue

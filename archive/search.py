@@ -57,7 +57,7 @@ def _hit(release: Release, parsed: ParsedQuery, with_passages: bool, score: floa
         id=release.id, title=release.title, date=release.date, issuer=release.issuer,
         speakers=[s.name for s in release.speakers], topics=release.topics, url=release.url,
         source=release.source, wire=release.wire,
-        passages=passages(release.paragraphs, parsed.terms()) if with_passages else [], score=score,
+        passages=passages(release.paragraphs, parsed.terms(), phrases=parsed.phrases) if with_passages else [], score=score,
         status=_STATUS_NAMES.get(status, "published"), version=version,
     )
 
@@ -69,11 +69,11 @@ def _parse(snap: Snapshot, request: SearchRequest) -> ParsedQuery:
         table = tables.tables.get(field)
         return table.spelling(value) if table is not None else None
 
-    def expand(field: str, prefix: str) -> int:
-        """How many indexed words of ``field`` start with ``prefix``, counted up to just past the cap."""
+    def expand(field: str, prefix: str) -> list[str]:
+        """The indexed words of ``field`` starting with ``prefix``, up to just past the cap."""
         with snap.lock:
             words = snap.searcher.reader().expand_prefix(field, prefix)
-            return sum(1 for _ in islice(words, MAX_EXPANSION + 1))
+            return [w.decode("utf-8") if isinstance(w, bytes) else w for w in islice(words, MAX_EXPANSION + 1)]
 
     return parse_query(request.q, resolve, expand)
 

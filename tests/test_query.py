@@ -101,7 +101,8 @@ def test_caps_on_query_size_are_named():
     deep = parse_query("(" * 500 + "water" + ")" * 500)
     assert deep.whoosh is not None and any("nested more than" in i for i in deep.ignored)
     assert parse_query("x" * 5000).ignored == ["everything after the first 1000 characters"]
-    assert len(parse_query('"' + " ".join(["word"] * 50) + '"').whoosh.words) == 12
+    long = parse_query('"' + " ".join(["word"] * 50) + '"')
+    assert [len(q.words) for q in long.whoosh.subqueries] == [12, 12], "title or text, 12 words each"
 
 
 @needs_shared

@@ -72,9 +72,9 @@ def test_date_range_query_and_from_to(demo, demo_records):
     ("speaker: water", "speaker: with nothing after it"),
     ("date:2024-13 water", "date:2024-13 (not a date; use 2024, 2024-03, 2024-03-15 or 2024-01-01..2024-03-31)"),
     ('water OR day:"1 2"', 'day: (not a field; searched "1 2" as words; fields are title, speaker, issuer, topic, '
-                           'tag, source, wire, status and date)'),
+                           'tag, source, wire, status, exact and date)'),
     ("water OR f_topic:x", "f_topic: (not a field; searched x as words; fields are title, speaker, issuer, topic, "
-                           "tag, source, wire, status and date)"),
+                           "tag, source, wire, status, exact and date)"),
 ])
 def test_malformed_queries_fall_back_and_say_what_was_ignored(demo, query, ignored):
     result = search(demo, SearchRequest(q=query))
@@ -243,19 +243,35 @@ def test_a_field_clause_naming_a_facet_value_matches_like_the_facet(demo, demo_r
     assert either == {r["id"] for r in demo_records if set(r["topics"]) & {"education", "sport"}}
 
 
-def test_quoted_phrases_match_exactly_while_bare_words_are_stemmed(tmp_path: Path):
+def test_phrases_match_inflected_forms_and_exact_asks_for_the_words_as_typed(tmp_path: Path):
     folder = tmp_path / "wire"
     folder.mkdir()
     (folder / "a.md").write_text("# A\n\nTESSALY, May 2, 2024 /Wire/ -- The council defended voting rights today.\n")
     (folder / "b.md").write_text("# B\n\nTESSALY, May 3, 2024 /Wire/ -- The council defended the voting right of members.\n")
+    (folder / "c.md").write_text("# C\n\nTESSALY, May 4, 2024 /Wire/ -- Voting matters, rights too, and more voting.\n")
     home = IndexHome(tmp_path / "index")
     run_index([folder], home, jobs=1)
     reader = IndexReader(home)
-    assert search(reader, SearchRequest(q="voting right")).total == 2
-    assert search(reader, SearchRequest(q='"voting rights"')).total == 1
-    assert search(reader, SearchRequest(q='"voting right"')).total == 1
-    hit = search(reader, SearchRequest(q='"voting rights"')).hits[0]
-    assert "<mark>voting</mark> <mark>rights</mark>" in " ".join(hit.passages)
+
+    def titles(q: str) -> list[str]:
+        return sorted(h.title for h in search(reader, SearchRequest(q=q)).hits)
+
+    assert titles("voting right") == ["A", "B", "C"]
+    assert titles('"voting right"') == ["A", "B"], "a phrase finds its inflected forms, word for word"
+    assert titles('"voting rights"') == ["A", "B"]
+    assert titles('exact:"voting rights"') == ["A"], "exact: keeps the words as typed"
+    assert titles('exact:"voting right"') == ["B"]
+    assert titles('exact:rights') == ["A", "C"]
+    assert titles('"voting righ*"') == ["A", "B"], "a * ending a phrase stands for the words it begins"
+    assert titles('"voting rights*"') == ["A"]
+    assert titles('"voting zzz*"') == []
+    marked = {h.title: " ".join(h.passages) for h in search(reader, SearchRequest(q='"voting rights"')).hits}
+    assert "<mark>voting rights</mark>" in marked["A"] and "<mark>voting right</mark>" in marked["B"], \
+        "a phrase is marked whole, in the form the release has"
+    hit = search(reader, SearchRequest(q='"defended the voting right"')).hits[0]
+    assert "council <mark>defended the voting right</mark> of" in " ".join(hit.passages)
+    hit = next(h for h in search(reader, SearchRequest(q='"voting right" OR more')).hits if h.title == "C")
+    assert hit.title == "C" and "<mark>more</mark>" in hit.passages[0] and "<mark>voting" not in hit.passages[0]
     reader.close()
 
 
