@@ -13,7 +13,7 @@
    (``parse_file`` + ``build_release``), trafilatura (``bare_extraction`` with metadata, default and ``fast``),
    htmldate (``find_date``, extensive search on and off); medians and ratios to ours.
 
-    nice -n 10 .venv/bin/python -m benchmarks.html_libraries --cache /work/main/.corpus-cache [--pages 200]
+    nice -n 10 .venv/bin/python -m benchmarks.html_libraries --cache .corpus-cache [--pages 200]
 
 Needs the ``bench`` extra (``pip install -e '.[bench]'``). Writes ``benchmarks/results/html_libraries.json``.
 """

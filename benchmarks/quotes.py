@@ -31,10 +31,10 @@ from archive.matching import clear_cache
 from archive.quotes import find_quote
 from archive.search import SearchRequest, search
 from archive.store import IndexHome, IndexReader, Snapshot
-from benchmarks.common import save
+from benchmarks.common import CACHE, save
 
 LEVELS = ("exact", "case-punctuation", "words-dropped", "two-words-replaced", "clauses-reordered", "middle-12-words")
-OUTSIDE = Path("/work/main/.corpus-cache/wide-unlabelled")
+OUTSIDE = CACHE / "wide-unlabelled"  # ../shared/corpus/unpack .corpus-cache wide-unlabelled
 MIN_WORDS, MAX_WORDS = 12, 60
 # A small thesaurus of press-release words: a misquote swaps a word for one that means the same.
 SYNONYMS = {
