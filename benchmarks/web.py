@@ -1,11 +1,13 @@
 """Requests/s and latency of the site under a bounded loopback load, idle and while a re-index runs.
 
-Starts ``archive serve`` (Waitress) on a free loopback port over an existing index, then sends a fixed number
-of requests from N concurrent clients (keep-alive connections): a mix of faceted searches, API searches,
-release pages and feeds. Optionally runs ``archive index --rebuild`` on a copy of the index at the same time,
-and checks that the site picks up the new generation without a restart.
+Starts ``archive serve`` (Waitress) on a free loopback port over a copy of an existing index, then sends a
+fixed number of requests from N concurrent clients (keep-alive connections): a mix of faceted searches, API
+searches, release pages and feeds. With ``--during-reindex``, for ``--minutes`` a churn folder is rewritten and
+indexed into the served copy round after round (a new generation each), while the clients search and exports
+stream (``benchmarks/publishing.py``): errors, mixed exports and the generations picked up without a restart.
 
     .venv/bin/python -m benchmarks.web --index var/full [--clients 50] [--requests 3000] [--during-reindex]
+                                       [--minutes 10]
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ import time
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from benchmarks.common import ROOT, corpus_paths, save
+from benchmarks.common import ROOT, save
+from benchmarks.publishing import index as index_churn
+from benchmarks.publishing import publish_rounds, write_churn
 
 WORDS = ["fraud", "health", "bitcoin", "senate", "water", "police", "energy", "school", "court", "tax", "opioid",
          "veterans", "climate", "immigration", "bank", "crypto", "hospital", "farm", "housing", "election"]
@@ -95,11 +99,19 @@ def main() -> int:
     parser.add_argument("--index", type=Path, default=Path("var/full"))
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=3000)
-    parser.add_argument("--during-reindex", action="store_true", help="Also measure while a --rebuild runs.")
+    parser.add_argument("--during-reindex", action="store_true",
+                        help="Also measure while generations are published again and again, exports streaming.")
+    parser.add_argument("--minutes", type=float, default=10, help="How long --during-reindex publishes.")
     args = parser.parse_args()
     work = Path("/tmp/web-bench-index")
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(args.index, work, symlinks=True)
+    churn = Path("/tmp/web-bench-churn")
+    shutil.rmtree(churn, ignore_errors=True)
+    if args.during_reindex:  # the churn releases are in the index before the idle measure
+        write_churn(churn, 1)
+        if index_churn(churn, work) != 0:
+            sys.exit("indexing the churn folder failed")
     port = free_port()
     # The server's output goes to a file: a pipe nobody reads fills up and blocks the server's logging.
     log = open(Path("/tmp") / "web-bench-server.log", "w")  # noqa: SIM115 - closed with the server
@@ -123,23 +135,15 @@ def main() -> int:
         report = {"clients": args.clients, "idle": idle}
         print(f"idle:   {idle['rps']} req/s, median {idle['median_ms']} ms, p95 {idle['p95_ms']} ms, {idle['errors']} errors")
         if args.during_reindex:
-            indexer = subprocess.Popen([sys.executable, "-m", "archive.cli", "index", *map(str, corpus_paths()),
-                                        "--index", str(work), "--rebuild"], cwd=ROOT,
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(5)
-            busy = load(port, paths, args.clients, args.requests)
+            busy = publish_rounds(port, work, churn, args.minutes * 60, load, paths, args.clients)
             report["during_reindex"] = busy
-            report["p95_ratio"] = round(busy["p95_ms"] / idle["p95_ms"], 2)
-            print(f"during: {busy['rps']} req/s, median {busy['median_ms']} ms, p95 {busy['p95_ms']} ms, "
-                  f"{busy['errors']} errors (p95 {report['p95_ratio']}x idle)")
-            indexer.wait()
-            time.sleep(1)
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            conn.request("GET", "/api/search?size=1")
-            conn.getresponse().read()
-            generation_after = (work / "CURRENT").read_text().strip()
-            report["picked_up_new_index"] = generation_after != generation_before
-            print(f"generation {generation_before} -> {generation_after}, served without restart")
+            ratio = busy["search_p95_ms_median_of_batches"] / idle["p95_ms"] if idle["p95_ms"] else None
+            report["p95_ratio"] = round(ratio, 2) if ratio else None
+            report["generation_before"] = generation_before
+            report["generation_after"] = (work / "CURRENT").read_text().strip()
+            print(json.dumps(busy, indent=1))
+            print(f"generation {generation_before} -> {report['generation_after']}, served without restart; "
+                  f"search p95 {report['p95_ratio']}x idle")
         print(f"saved {save('web', report)}")
         return 0
     finally:
@@ -147,6 +151,7 @@ def main() -> int:
         server.wait()
         log.close()
         shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(churn, ignore_errors=True)
 
 
 if __name__ == "__main__":
