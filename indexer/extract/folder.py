@@ -79,12 +79,13 @@ def _agreed_issuer(drafts: list[Draft]) -> tuple[str, tuple[str, ...]]:
         mentions.append(names)
         forms.update(names)
     texts = [" ".join(draft.paragraphs[:40]) for draft in drafts]
+    normed = [{norm(n) for n in names} for names in mentions]
     best, best_df, best_aliases = "", 0, ()
     for name in forms:
         aliases = aliases_of(name)
         keys = {norm(a) for a in (name, *aliases)}
-        df = sum(1 for names, text in zip(mentions, texts, strict=True)
-                 if any(norm(n) in keys for n in names) or any(_says(text, a) for a in aliases))
+        df = sum(1 for names, text in zip(normed, texts, strict=True)
+                 if not names.isdisjoint(keys) or any(_says(text, a) for a in aliases))
         if df > best_df or (df == best_df and len(name) > len(best)):
             best, best_df, best_aliases = name, df, aliases
     if best_df < ISSUER_SHARE * len(drafts):
@@ -93,4 +94,4 @@ def _agreed_issuer(drafts: list[Draft]) -> tuple[str, tuple[str, ...]]:
 
 
 def _says(text: str, alias: str) -> bool:
-    return re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text) is not None
+    return alias in text and re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text) is not None
