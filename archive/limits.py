@@ -20,7 +20,7 @@ MAX_PHRASE_EXPANSION = 50  # words the * ending a phrase may stand for (each is 
 MAX_SPELL_WORDS = 8  # words of one query sent to the spelling corrector
 MAX_SPELL_LENGTH = 30  # longer words are not spell-checked
 MAX_SPELL_TRIES = 6  # respelt queries counted to choose between equally close spellings
-SEARCH_SECONDS = 2.0  # matching budget of one web search; the CLI allows more
+SEARCH_SECONDS = 1.5  # matching budget of one web search, so that with queueing, did-you-mean and rendering a request answers within 2 s; the CLI allows more
 CLI_SEARCH_SECONDS = 60.0
 RETRY_AFTER_SECONDS = 5  # what a 503 for a search over budget tells the client
 # The quote finder (archive/quotes.py) runs against the same SEARCH_SECONDS budget.
