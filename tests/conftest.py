@@ -6,6 +6,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -75,6 +76,22 @@ def samples(samples_home: IndexHome) -> Iterator[IndexReader]:
 def sample_records(samples: IndexReader) -> list[dict]:
     """Every sample release as ``archive export`` writes it: the independent source of expected counts."""
     return [r.to_dict() for r in samples.iter_releases()]
+
+
+@pytest.fixture(scope="session")
+def samples_client(samples_home: IndexHome) -> Any:
+    """A test client of the site over the real samples' index."""
+    from web import create_app
+
+    return create_app({"INDEX_PATH": str(samples_home.path)}).test_client()
+
+
+@pytest.fixture(scope="session")
+def demo_client(demo_home: IndexHome) -> Any:
+    """A test client of the site over the demo corpus' index."""
+    from web import create_app
+
+    return create_app({"INDEX_PATH": str(demo_home.path)}).test_client()
 
 
 def free_port() -> int:

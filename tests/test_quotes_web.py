@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from archive import limits
-from web import create_app
 
 from .conftest import needs_shared
 
@@ -15,19 +12,9 @@ GILES = "justice-north-america-s-largest-lead-producer-spend-65-2df2e597"
 MISQUOTE = "for years, families with kids near Doe Run\u2019s facilities were exposed to unacceptable levels of lead"
 
 
-@pytest.fixture(scope="module")
-def client(samples_home):
-    return create_app({"INDEX_PATH": str(samples_home.path)}).test_client()
-
-
-@pytest.fixture(scope="module")
-def demo_client(demo_home):
-    return create_app({"INDEX_PATH": str(demo_home.path)}).test_client()
-
-
 @needs_shared
-def test_quote_page_shows_release_paragraph_speaker_differences_and_a_pinpointed_citation(client):
-    response = client.get("/quote", query_string={"q": MISQUOTE})
+def test_quote_page_shows_release_paragraph_speaker_differences_and_a_pinpointed_citation(samples_client):
+    response = samples_client.get("/quote", query_string={"q": MISQUOTE})
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert f'href="/releases/{GILES}?paragraph=4#p4"' in body
@@ -41,8 +28,8 @@ def test_quote_page_shows_release_paragraph_speaker_differences_and_a_pinpointed
 
 
 @needs_shared
-def test_the_api_answers_what_the_page_shows(client):
-    data = client.get("/api/quote", query_string={"q": MISQUOTE}).get_json()
+def test_the_api_answers_what_the_page_shows(samples_client):
+    data = samples_client.get("/api/quote", query_string={"q": MISQUOTE}).get_json()
     assert data["status"] == "found" and data["words"] == len(MISQUOTE.split())
     group = data["groups"][0]
     match = group["matches"][0]

@@ -21,16 +21,6 @@ from web import create_app
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-@pytest.fixture(scope="module")
-def client(samples_home):
-    return create_app({"INDEX_PATH": str(samples_home.path)}).test_client()
-
-
-@pytest.fixture(scope="module")
-def demo_client(demo_home):
-    return create_app({"INDEX_PATH": str(demo_home.path)}).test_client()
-
-
 def speaker_records(records: list[dict], names: set[str]) -> list[dict]:
     return [r for r in records if any(s["name"] in names for s in r["speakers"])]
 
@@ -47,8 +37,8 @@ def test_every_speaker_facet_value_is_one_person_with_a_page(samples):
         assert all(re.fullmatch(r"[a-z0-9][a-z0-9-]*", p.slug) for p in table.people)
 
 
-def test_spellings_of_one_name_are_one_page_and_the_others_redirect(client, sample_records):
-    status = client.get("/speakers/salud-carbajal")
+def test_spellings_of_one_name_are_one_page_and_the_others_redirect(samples_client, sample_records):
+    status = samples_client.get("/speakers/salud-carbajal")
     body = status.get_data(as_text=True)
     assert status.status_code == 200
     assert '<h1 id="speaker-name">Salud O. Carbajal</h1>' in body and "Also written Carbajal" in body
@@ -56,25 +46,25 @@ def test_spellings_of_one_name_are_one_page_and_the_others_redirect(client, samp
     assert f"{len(expected)} releases" in body
     for release in expected:
         assert f'href="/releases/{release["id"]}"' in body
-    moved = client.get("/speakers/carbajal?page=1")
+    moved = samples_client.get("/speakers/carbajal?page=1")
     assert moved.status_code == 301 and moved.headers["Location"].endswith("/speakers/salud-carbajal?page=1")
-    named = client.get("/speakers?name=Salud+O.+Carbajal")
+    named = samples_client.get("/speakers?name=Salud+O.+Carbajal")
     assert named.status_code == 302 and named.headers["Location"].endswith("/speakers/salud-carbajal")
 
 
-def test_titles_carry_the_dates_they_were_seen(client, sample_records):
+def test_titles_carry_the_dates_they_were_seen(samples_client, sample_records):
     expected = [r["date"] for r in sample_records for s in r["speakers"]
                 if s["name"] == "Barbara Lee" and s["title"] == "Congresswoman"]
-    data = client.get("/api/speakers/barbara-lee").get_json()
+    data = samples_client.get("/api/speakers/barbara-lee").get_json()
     congresswoman = next(t for t in data["titles"] if t["title"] == "Congresswoman")
     assert (congresswoman["first_seen"], congresswoman["last_seen"]) == (min(expected), max(expected))
     assert congresswoman["releases"] == len(expected)
-    body = client.get("/speakers/barbara-lee").get_data(as_text=True)
+    body = samples_client.get("/speakers/barbara-lee").get_data(as_text=True)
     assert f"<td>Congresswoman</td><td>{min(expected)} – {max(expected)}</td>" in body
 
 
-def test_quotes_in_date_order_link_to_the_paragraph_that_holds_them(client, samples):
-    data = client.get("/api/speakers/barbara-lee").get_json()
+def test_quotes_in_date_order_link_to_the_paragraph_that_holds_them(samples_client, samples):
+    data = samples_client.get("/api/speakers/barbara-lee").get_json()
     dates = [a["date"] for a in data["appearances"]]
     assert dates == sorted(dates) and len(dates) == data["releases"]
     linked = 0
@@ -87,25 +77,25 @@ def test_quotes_in_date_order_link_to_the_paragraph_that_holds_them(client, samp
                 assert quote["page"].endswith(f"?paragraph={quote['paragraph']}#p{quote['paragraph']}")
                 linked += 1
     assert linked >= 20
-    newest = client.get("/api/speakers/barbara-lee?order=newest").get_json()
+    newest = samples_client.get("/api/speakers/barbara-lee?order=newest").get_json()
     assert [a["date"] for a in newest["appearances"]] == sorted(dates, reverse=True)
 
 
-def test_issuers_timeline_and_people_they_appear_with_come_from_their_releases(client, sample_records):
+def test_issuers_timeline_and_people_they_appear_with_come_from_their_releases(samples_client, sample_records):
     mine = speaker_records(sample_records, {"Carbajal", "Salud O. Carbajal"})
-    data = client.get("/api/speakers/salud-carbajal").get_json()
+    data = samples_client.get("/api/speakers/salud-carbajal").get_json()
     issuers = {i["issuer"]: i["releases"] for i in data["issuers"]}
     assert issuers == {issuer: sum(r["issuer"] == issuer for r in mine) for issuer in {r["issuer"] for r in mine}}
     assert sum(y["releases"] for y in data["years"]) == sum(bool(r["date"]) for r in mine)
     together = {p["name"] for p in data["appears_with"]}
     assert {"Jackie Speier", "Judy Chu", "Jay Obernolte"} <= together
     speier = next(p for p in data["appears_with"] if p["name"] == "Jackie Speier")
-    assert client.get(f"/speakers/{speier['slug']}").status_code == 200
+    assert samples_client.get(f"/speakers/{speier['slug']}").status_code == 200
 
 
-def test_atom_feed_lists_their_releases_newest_first(client, sample_records):
+def test_atom_feed_lists_their_releases_newest_first(samples_client, sample_records):
     mine = speaker_records(sample_records, {"Barbara Lee"})
-    response = client.get("/speakers/barbara-lee/feed.atom")
+    response = samples_client.get("/speakers/barbara-lee/feed.atom")
     assert response.headers["Content-Type"].startswith("application/atom+xml")
     feed = ET.fromstring(response.get_data())
     entries = feed.findall(f"{ATOM}entry")
@@ -115,50 +105,50 @@ def test_atom_feed_lists_their_releases_newest_first(client, sample_records):
     assert "Barbara Lee" in feed.find(f"{ATOM}title").text
 
 
-def test_the_page_names_its_json_twin_and_they_agree(client):
-    page = client.get("/speakers/barbara-lee")
+def test_the_page_names_its_json_twin_and_they_agree(samples_client):
+    page = samples_client.get("/speakers/barbara-lee")
     assert page.headers["Link"] == '</api/speakers/barbara-lee>; rel="alternate"; type="application/json"'
-    data = client.get("/api/speakers/barbara-lee").get_json()
+    data = samples_client.get("/api/speakers/barbara-lee").get_json()
     body = page.get_data(as_text=True)
     assert f"{data['releases']} releases, {data['quotes']} quotes" in body
     assert data["feed"].endswith("/speakers/barbara-lee/feed.atom")
 
 
-def test_citation_downloads_hold_every_release_pinpointed_to_a_quote(client, sample_records):
+def test_citation_downloads_hold_every_release_pinpointed_to_a_quote(samples_client, sample_records):
     import bibtexparser
     import rispy
 
     mine = speaker_records(sample_records, {"Barbara Lee"})
-    ris = rispy.load(io.StringIO(client.get("/speakers/barbara-lee/cite.ris").get_data(as_text=True)))
+    ris = rispy.load(io.StringIO(samples_client.get("/speakers/barbara-lee/cite.ris").get_data(as_text=True)))
     assert len(ris) == len(mine)
-    bib = bibtexparser.parse_string(client.get("/speakers/barbara-lee/cite.bib").get_data(as_text=True))
+    bib = bibtexparser.parse_string(samples_client.get("/speakers/barbara-lee/cite.bib").get_data(as_text=True))
     assert len(bib.entries) == len(mine) and not bib.failed_blocks
-    items = json.loads(client.get("/speakers/barbara-lee/cite.json").get_data(as_text=True))
+    items = json.loads(samples_client.get("/speakers/barbara-lee/cite.json").get_data(as_text=True))
     pinned = [i for i in items if re.search(r"#p\d+$", i.get("archive_location", ""))]
     assert len(items) == len(mine) and len(pinned) >= len(mine) // 2
-    assert client.get("/speakers/barbara-lee/cite.exe").status_code == 404
+    assert samples_client.get("/speakers/barbara-lee/cite.exe").status_code == 404
 
 
-def test_people_list_searches_every_spelling(client):
-    body = client.get("/speakers?q=carbajal").get_data(as_text=True)
+def test_people_list_searches_every_spelling(samples_client):
+    body = samples_client.get("/speakers?q=carbajal").get_data(as_text=True)
     assert 'href="/speakers/salud-carbajal"' in body
-    data = client.get("/api/speakers?q=CARBAJAL").get_json()
+    data = samples_client.get("/api/speakers?q=CARBAJAL").get_json()
     assert [p["slug"] for p in data["people"]] == ["salud-carbajal"]
-    everyone = client.get("/api/speakers").get_json()
+    everyone = samples_client.get("/api/speakers").get_json()
     releases = [p["releases"] for p in everyone["people"]]
     assert releases == sorted(releases, reverse=True) and len(everyone["people"]) == 50
-    assert client.get("/api/speakers?page=2").get_json()["page"] == 2
+    assert samples_client.get("/api/speakers?page=2").get_json()["page"] == 2
 
 
-def test_facet_values_and_release_pages_link_to_the_speaker_page(client, samples):
-    body = client.get("/?q=prisons").get_data(as_text=True)
+def test_facet_values_and_release_pages_link_to_the_speaker_page(samples_client, samples):
+    body = samples_client.get("/?q=prisons").get_data(as_text=True)
     links = re.findall(r'class="facet-page" href="([^"]+)"', body)
     assert links
-    target = client.get(links[0].replace("&amp;", "&"))
+    target = samples_client.get(links[0].replace("&amp;", "&"))
     assert target.status_code == 302 and "/speakers/" in target.headers["Location"]
-    release = client.get("/releases/weber-documentsingle-aspx-3d2d1d25").get_data(as_text=True)
+    release = samples_client.get("/releases/weber-documentsingle-aspx-3d2d1d25").get_data(as_text=True)
     link = re.search(r'href="(/speakers\?name=Carbajal)"', release)
-    assert link and client.get(link.group(1)).headers["Location"].endswith("/speakers/salud-carbajal")
+    assert link and samples_client.get(link.group(1)).headers["Location"].endswith("/speakers/salud-carbajal")
 
 
 @pytest.mark.parametrize("url, status", [
@@ -166,8 +156,8 @@ def test_facet_values_and_release_pages_link_to_the_speaker_page(client, samples
     ("/speakers/barbara-lee?page=abc", 400), ("/speakers/barbara-lee?order=random", 400),
     ("/api/speakers/nobody-at-all", 404), ("/speakers/barbara-lee?page=99999", 400),
 ])
-def test_bad_addresses_are_answered_plainly(client, url, status):
-    response = client.get(url)
+def test_bad_addresses_are_answered_plainly(samples_client, url, status):
+    response = samples_client.get(url)
     assert response.status_code == status
     if url.startswith("/api/"):
         assert response.get_json()["status"] == status
@@ -189,16 +179,16 @@ def test_release_text_is_escaped_on_speaker_and_quote_pages(tmp_path: Path):
                                  'said Governor Ada Whitcombe.\n')
     home = IndexHome(tmp_path / "index")
     run_index([folder], home, jobs=1)
-    client = create_app({"INDEX_PATH": str(home.path)}).test_client()
-    slug = client.get("/api/speakers?q=whitcombe").get_json()["people"][0]["slug"]
+    samples_client = create_app({"INDEX_PATH": str(home.path)}).test_client()
+    slug = samples_client.get("/api/speakers?q=whitcombe").get_json()["people"][0]["slug"]
     for url in (f"/speakers/{slug}", "/quote?q=We+will+not+let+alert(1)+stop+the+water+plan+for+the+valley"):
-        body = client.get(url).get_data(as_text=True)
+        body = samples_client.get(url).get_data(as_text=True)
         assert "<script>alert" not in body and "alert(1)</script>" not in body, url
         assert re.search(r"&lt;(<mark[^>]*>)?script(</mark>)?&gt;alert\(1\)", body), url
 
 
-def test_a_search_facet_counts_what_the_speaker_page_counts(samples, client):
-    data = client.get("/api/speakers/barbara-lee").get_json()
+def test_a_search_facet_counts_what_the_speaker_page_counts(samples, samples_client):
+    data = samples_client.get("/api/speakers/barbara-lee").get_json()
     result = search(samples, SearchRequest(filters={"speaker": [data["name"]]}, page_size=1))
     assert result.total == data["releases"]
 
