@@ -25,7 +25,8 @@ from .test_browser import CHROMIUM
 CLEAR_REASONS = ("empty file", "binary file", "no release text", "not valid JSON", "not a JSON object",
                  "record has no text", "not a valid gzip file", "too large", "cannot read", "took longer than",
                  "nesting too deep", "not a regular file", "link to a file outside the indexed folder",
-                 "not extracted: its file used up", "sparse file", "its name reads the same")
+                 "not extracted: its file used up", "sparse file", "its name reads the same",
+                 "too many HTML elements")
 
 
 @pytest.fixture(scope="module")
@@ -211,8 +212,8 @@ def test_a_page_of_a_hundred_thousand_nested_elements_is_skipped_before_it_is_pa
     (folder / "big.html").write_text(f"<html><body><h1>Harbor Dues Table</h1><p>The harbor office published "
                                      f"its dues.</p><table>{table}</table></body></html>")
     summary, found = index_json(folder, IndexHome(tmp_path / "index"))
-    assert skips(summary) == {"pages/deep.html": "100,002 HTML elements, over the 50,000 a page may have "
-                                                 "(a press release has a few thousand)"}
+    assert skips(summary) == {"pages/deep.html": "too many HTML elements: 100,002, over the 50,000 a page may "
+                                                 "have (a press release has a few thousand)"}
     assert [r.title for r in found.values()] == ["Harbor Dues Table"]
 
 

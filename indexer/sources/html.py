@@ -37,7 +37,7 @@ _GENERIC_ALT = re.compile(r"^(?:home|logo|home ?page|back|top|menu|search|image|
 def parse_html(text: str, source: str) -> Draft:
     elements = sum(1 for _ in _START_TAG.finditer(text)) if text.count("<") > MAX_ELEMENTS else 0
     if elements > MAX_ELEMENTS:
-        raise SkipFile(f"{elements:,} HTML elements, over the {MAX_ELEMENTS:,} a page may have "
+        raise SkipFile(f"too many HTML elements: {elements:,}, over the {MAX_ELEMENTS:,} a page may have "
                        "(a press release has a few thousand)")
     soup = BeautifulSoup(text, "lxml")
     if soup.find() is None:
