@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from archive.model import Release
 from archive.store import (
@@ -32,7 +33,7 @@ from archive.store import (
 from archive.versions import Ledger
 from indexer.apply import IndexRun, Summary
 from indexer.folders import profiles
-from indexer.plan import plan
+from indexer.plan import plan, roots_left_out
 from indexer.pool import results
 from indexer.scan import scan
 
@@ -85,6 +86,8 @@ def _update(paths: list[Path], home: IndexHome, rebuild: bool, workers: int, pro
     base = home.current()
     manifest = read_manifest(base)
     current = manifest.get("extractor_version") == INDEX_VERSION
+    if not current and not rebuild:
+        _refuse_partial_upgrade(paths, manifest.get("sources", {}), home)
     rebuild = rebuild or not current
     published = manifest.get("sources", {}) if current else {}
     old_sources = {} if rebuild else published
@@ -141,6 +144,19 @@ def _update(paths: list[Path], home: IndexHome, rebuild: bool, workers: int, pro
     finally:
         previous.close()
     return summary
+
+
+def _refuse_partial_upgrade(paths: list[Path], old_sources: dict[str, Any], home: IndexHome) -> None:
+    """An index written by an older Press Archive is read again whole; a run that names only some of its
+    folders would leave the others' releases withdrawn (out of every search), so it is refused unless asked."""
+    left_out = roots_left_out(paths, old_sources)
+    if left_out:
+        shown = ", ".join(left_out[:5]) + (f" and {len(left_out) - 5} more" if len(left_out) > 5 else "")
+        raise ArchiveError(
+            f"{home.path} was indexed by an older version of Press Archive, so all of it is read again, and this run "
+            f"does not name {len(left_out)} of the folders it holds ({shown}): run `archive index` with every "
+            "folder, or add --rebuild to keep only the folders named here (the others' releases are then kept "
+            "as withdrawn)")
 
 
 class _Published:

@@ -116,9 +116,20 @@ def plan(files: list[SourceFile], paths: list[Path], old_sources: dict[str, Any]
             continue
         todo.jobs.extend(jobs_for(f, old.get("hash", "") if old and same_profile else "", snapshots, profile))
     present = {f.source for f in files}
-    roots = {label(p, p.resolve().parent) for p in paths if p.exists()}
+    roots = root_labels(paths)
     todo.gone = [s for s in old_sources if s not in present and _under(s, roots)]
     return todo
+
+
+def root_labels(paths: list[Path]) -> set[str]:
+    """How the roots of a run name their files' sources (``water/a.md`` under the root ``water``)."""
+    return {label(p, p.resolve().parent) for p in paths if p.exists()}
+
+
+def roots_left_out(paths: list[Path], old_sources: dict[str, Any]) -> list[str]:
+    """The roots of the indexed sources that this run does not name."""
+    roots = root_labels(paths)
+    return sorted({s.split("/", 1)[0] for s in old_sources if not _under(s, roots)})
 
 
 def _under(source: str, root_labels: set[str]) -> bool:

@@ -299,3 +299,32 @@ def test_the_time_limit_covers_the_whole_file_and_a_slow_record_is_skipped_by_na
     assert 4 <= len(indexed) <= 8
     assert result.skipped[1:] == [(f"export.jsonl#L{n}", "not extracted: its file used up its 2 s of CPU time")
                                   for n in range(len(indexed) + 2, 41)]
+
+
+def test_an_index_from_an_older_version_is_not_half_rebuilt_from_some_of_its_folders(tmp_path: Path):
+    """After an upgrade every release is read again: a run naming one folder of two would have left the other's
+    releases withdrawn (out of every search). It is refused, naming the folder left out; all folders, or
+    --rebuild said on purpose, go ahead."""
+    from archive.home import INDEX_VERSION, ArchiveError
+
+    water, harbor = tmp_path / "water", tmp_path / "harbor"
+    for folder, word in ((water, "Water"), (harbor, "Harbor")):
+        folder.mkdir()
+        (folder / "a.md").write_text(f"# {word} Notice\n\nSPRINGFIELD, May 2, 2024 -- The {word.lower()} office said so.\n")
+    home = IndexHome(tmp_path / "index")
+    run_index([water, harbor], home, jobs=1)
+    manifest = home.current() / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["extractor_version"] = INDEX_VERSION - 1
+    manifest.write_text(json.dumps(data))
+
+    with pytest.raises(ArchiveError, match=r"does not name 1 of the folders it holds \(harbor\)"):
+        run_index([water], home, jobs=1)
+    summary = run_index([water, harbor], home, jobs=1)
+    assert summary.releases == 2 and summary.withdrawn == 0
+    manifest = home.current() / "manifest.json"
+    assert json.loads(manifest.read_text())["extractor_version"] == INDEX_VERSION
+    data["extractor_version"] = INDEX_VERSION - 1
+    manifest.write_text(json.dumps(data))
+    summary = run_index([water], home, jobs=1, rebuild=True)
+    assert summary.withdrawn == 1, "asked for, a rebuild of one folder keeps the other's releases as withdrawn"
