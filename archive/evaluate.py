@@ -140,7 +140,13 @@ class _Evaluator:
             for s in unwanted:
                 result = _difference(result, self.node(s))
             return result
-        parts = sorted((self.node(s) for s in wanted), key=lambda p: len(p[0]))
+        parts = []
+        for s in wanted:  # one clause that matches nothing answers the AND: the rest are not looked up
+            part = self.node(s)
+            if not len(part[0]):
+                return _EMPTY
+            parts.append(part)
+        parts.sort(key=lambda p: len(p[0]))
         result = parts[0]
         for part in parts[1:]:
             if not len(result[0]):
