@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from archive.home import write_atomic
 from archive.people import group_people
 from archive.schema import FACET_FIELDS, display_facet_value
 
@@ -156,9 +157,7 @@ class FacetTables:
         np.savez(tmp, **arrays)
         os.replace(tmp, gen / TABLES_FILE)
         terms = {name: t.values for name, t in self.tables.items()}
-        tmp_terms = gen / f".{TERMS_FILE}.{os.getpid()}.tmp"
-        tmp_terms.write_text(json.dumps(terms, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp_terms, gen / TERMS_FILE)
+        write_atomic(gen / TERMS_FILE, json.dumps(terms, ensure_ascii=False))
 
     @classmethod
     def load(cls, gen: Path) -> FacetTables | None:

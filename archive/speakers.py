@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +25,7 @@ import numpy as np
 
 from archive.alignment import folded_words
 from archive.facets import FacetTables, people_of, speaker_spellings
+from archive.home import write_atomic
 from archive.ids import slugify
 from archive.model import Release
 from archive.people import person_key
@@ -147,9 +147,7 @@ class SpeakerTable:
         data = {"version": SPEAKERS_VERSION, "people": [
             {"slug": p.slug, "name": p.name, "full_name": p.full_name, "variants": p.variants, "quotes": p.quotes,
              "titles": [[t.title, t.first, t.last, t.releases] for t in p.titles]} for p in self.people]}
-        tmp = gen / f".{SPEAKERS_FILE}.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, gen / SPEAKERS_FILE)
+        write_atomic(gen / SPEAKERS_FILE, json.dumps(data, ensure_ascii=False))
 
     @classmethod
     def load(cls, gen: Path) -> SpeakerTable | None:

@@ -17,7 +17,6 @@ it by a slip inside it (:func:`interior_slip`).
 from __future__ import annotations
 
 import json
-import os
 import re
 from bisect import bisect_left
 from collections import Counter
@@ -28,6 +27,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from archive.home import write_atomic
 from archive.limits import MAX_SPELL_LENGTH
 
 SPELLING_FILE = "spelling.json"
@@ -140,6 +140,4 @@ def build(reader: Any) -> dict[str, Any]:
 
 
 def save(gen: Path, data: dict[str, Any]) -> None:
-    tmp = gen / f".{SPELLING_FILE}.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, gen / SPELLING_FILE)
+    write_atomic(gen / SPELLING_FILE, json.dumps(data, ensure_ascii=False))

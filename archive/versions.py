@@ -13,11 +13,12 @@ headline, its content hash) once there is more than one, and its events (updated
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from archive.home import write_atomic
 
 LEDGER_FILE = "versions.json"
 LEDGER_VERSION = 1
@@ -137,12 +138,7 @@ class Ledger:
     def save(self, gen: Path) -> None:
         """Written whole or not at all, inside the generation being built (published with it)."""
         data = {"version": LEDGER_VERSION, "releases": {rid: h.to_json() for rid, h in self.releases.items()}}
-        tmp = gen / f".{LEDGER_FILE}.{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, gen / LEDGER_FILE)
+        write_atomic(gen / LEDGER_FILE, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
     @classmethod
     def load(cls, gen: Path | None) -> Ledger:
