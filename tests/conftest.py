@@ -100,16 +100,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(demo_home: IndexHome) -> Iterator[str]:
-    """The real site under Waitress on a loopback port, over the demo index."""
+def serve(home: IndexHome) -> Iterator[str]:
+    """The real site under Waitress on a loopback port, over ``home``'s index, until the generator is closed."""
     from waitress.server import create_server
 
     from web import create_app
 
-    app = create_app({"INDEX_PATH": str(demo_home.path)})
+    app = create_app({"INDEX_PATH": str(home.path)})
     server = create_server(app, host="127.0.0.1", port=free_port(), threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
     server.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(demo_home: IndexHome) -> Iterator[str]:
+    """The real site over the demo index."""
+    yield from serve(demo_home)

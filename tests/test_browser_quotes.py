@@ -7,12 +7,11 @@ Screenshots of the quote result and of the most quoted people's pages are kept i
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 
 import pytest
 
-from .conftest import free_port, needs_shared
+from .conftest import needs_shared, serve
 from .test_browser import CHROMIUM, browser, shot  # noqa: F401  (the module's browser fixture)
 
 pytestmark = [pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (make test installs it)"),
@@ -23,16 +22,7 @@ MISQUOTE = "For years, families with kids near Doe Run\u2019s facilities were ex
 
 @pytest.fixture(scope="module")
 def samples_server(samples_home) -> Iterator[str]:
-    from waitress.server import create_server
-
-    from web import create_app
-
-    app = create_app({"INDEX_PATH": str(samples_home.path)})
-    server = create_server(app, host="127.0.0.1", port=free_port(), threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    yield from serve(samples_home)
 
 
 @pytest.fixture()
