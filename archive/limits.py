@@ -1,8 +1,10 @@
 """Every cost a visitor controls has a cap here, answered with a message that names it (docs list them).
 
-A search runs against a :class:`Deadline`: what has not finished within ``SEARCH_SECONDS`` raises
-:class:`SearchTimeout`, which the web answers with 503 and ``Retry-After`` and the CLI as an error. Partial
-answers are not returned: a half-evaluated AND or OR would count and rank the wrong releases.
+A search runs against a :class:`Deadline`: one that has used more than ``SEARCH_SECONDS`` of its thread's CPU
+time, or waited more than ``SEARCH_WALL_SECONDS`` in all, raises :class:`SearchTimeout`, which the web answers
+with 503 and ``Retry-After`` and the CLI as an error. CPU time is what a visitor's query costs; charging wall time
+instead made a cheap search fail because other requests or a re-index held the processor. Partial answers are not
+returned: a half-evaluated AND or OR would count and rank the wrong releases.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ MAX_PHRASE_EXPANSION = 50  # words the * ending a phrase may stand for (each is 
 MAX_SPELL_WORDS = 8  # words of one query sent to the spelling corrector
 MAX_SPELL_LENGTH = 30  # longer words are not spell-checked
 MAX_SPELL_TRIES = 6  # respelt queries counted to choose between equally close spellings
-SEARCH_SECONDS = 1.5  # matching budget of one web search, so that with queueing, did-you-mean and rendering a request answers within 2 s; the CLI allows more
+SEARCH_SECONDS = 1.5  # CPU seconds one web search may spend matching, ordering and respelling; the CLI allows more
+SEARCH_WALL_SECONDS = 10.0  # however busy the machine, no search holds a worker thread longer than this
 CLI_SEARCH_SECONDS = 60.0
 RETRY_AFTER_SECONDS = 5  # what a 503 for a search over budget tells the client
 # The quote finder (archive/quotes.py) runs against the same SEARCH_SECONDS budget.
@@ -39,14 +42,22 @@ class SearchTimeout(ArchiveError):
 
 
 class Deadline:
-    """A point in time a search must finish by; ``check()`` raises :class:`SearchTimeout` past it."""
+    """The CPU time a search may use in the thread that created it (and a wall-clock limit behind it);
+    ``check()``, called between steps in that same thread, raises :class:`SearchTimeout` past either."""
 
-    def __init__(self, seconds: float | None) -> None:
+    def __init__(self, seconds: float | None, wall_seconds: float | None = None) -> None:
         self.seconds = seconds
-        self.at = time.monotonic() + seconds if seconds is not None else None
+        if seconds is None:
+            self.cpu_at = self.wall_at = None
+            return
+        wall = max(seconds, SEARCH_WALL_SECONDS) if wall_seconds is None else wall_seconds
+        self.cpu_at = time.thread_time() + seconds
+        self.wall_at = time.monotonic() + wall
 
     def check(self) -> None:
-        if self.at is not None and time.monotonic() > self.at:
+        if self.cpu_at is None:
+            return
+        if time.thread_time() > self.cpu_at or time.monotonic() > self.wall_at:
             raise SearchTimeout(f"this search needed more than {self.seconds:g} s; try fewer or more specific words")
 
 

@@ -167,3 +167,24 @@ def test_the_demo_corpus_answers_every_readme_query_without_whoosh(demo, no_whoo
               'issuer:"brightline robotics"', "topic:education", "tag:water", "source:wire", "wire:newmediawire",
               "date:2024", "date:2024-03", "date:2024-01-01..2024-03-31"]:
         search(demo, SearchRequest(q=q))
+
+
+def test_search_budget_charges_the_search_cpu_time_not_time_spent_waiting() -> None:
+    """A cheap search that waits behind other requests (or a re-index) is not failed for their work; one that
+    keeps the processor busy past its budget is, and no search holds a worker past the wall-clock limit."""
+    waiting = limits.Deadline(0.05)
+    time.sleep(0.15)  # waiting for the GIL, a lock or a core costs this thread no CPU time
+    waiting.check()
+
+    busy = limits.Deadline(0.05)
+    with pytest.raises(SearchTimeout):
+        end = time.monotonic() + 5
+        while time.monotonic() < end:
+            sum(range(10_000))
+            busy.check()
+
+    stuck = limits.Deadline(10, wall_seconds=0.05)
+    time.sleep(0.1)
+    with pytest.raises(SearchTimeout):
+        stuck.check()
+    limits.NO_DEADLINE.check()
