@@ -25,14 +25,23 @@ from rapidfuzz.distance import OSA, Levenshtein
 TYPO_WEIGHT = 0.6  # a mistyped word counts this much of a word matched exactly
 # A number written with thousands separators is one word ("$15,215" and "15215" compare equal).
 _WORD = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)|[^\W_]+(?:['\u2019\u2018\u02bc][^\W_]+)*")
-APOSTROPHES = str.maketrans("", "", "'\u2019\u2018\u02bc")
+_APOSTROPHES = "'\u2019\u2018\u02bc"
 # An ellipsis marks a cut: "…", "...", ". . .", "[…]" or "[...]".
 _ELLIPSIS = re.compile(r"\[\s*(?:\u2026|\.\s?\.\s?\.)\s*\]|\u2026|\.\s?\.\s?\.")
 
 
+def without_apostrophes(text: str) -> str:
+    """``text`` without apostrophes: ``str.replace`` per mark present, ten times faster than ``str.translate``
+    on non-ASCII text (a long paragraph with one curly quote took milliseconds)."""
+    for mark in _APOSTROPHES:
+        if mark in text:
+            text = text.replace(mark, "")
+    return text
+
+
 def fold(word: str) -> str:
     """A word as compared: lower case, without apostrophes or accents."""
-    return _unaccented(word.translate(APOSTROPHES).casefold().replace(",", ""))
+    return _unaccented(without_apostrophes(word).casefold().replace(",", ""))
 
 
 def _unaccented(word: str) -> str:
@@ -47,7 +56,11 @@ _PLAIN_WORD = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)|[^\W_]+")
 def folded_words(text: str) -> list[str]:
     """The folded words of ``words_of(text)`` without their offsets, several times faster: what a paragraph
     is compared with before the best one is marked up."""
-    return [_unaccented(w.replace(",", "")) for w in _PLAIN_WORD.findall(text.translate(APOSTROPHES).casefold())]
+    text = without_apostrophes(text).casefold()
+    words = _PLAIN_WORD.findall(text)
+    if "," in text:
+        words = [w.replace(",", "") for w in words]
+    return words if text.isascii() else [_unaccented(w) for w in words]
 
 
 @dataclass

@@ -28,7 +28,6 @@ from rapidfuzz import fuzz
 
 from archive import limits
 from archive.alignment import (
-    APOSTROPHES,
     Alignment,
     Words,
     align,
@@ -37,6 +36,7 @@ from archive.alignment import (
     fragments_of,
     marked_paragraph,
     marked_passage,
+    without_apostrophes,
     words_of,
 )
 from archive.evaluate import evaluate
@@ -191,7 +191,12 @@ def _weights(size: int, words: list[str], df: dict[str, int]) -> list[float]:
 def _candidates(snap: Snapshot, passage: str, deadline: Deadline,
                 df: dict[str, int] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Releases holding enough of the passage's rarest words, best first (earliest among equals), with that
-    score; copies of a release are included (they are grouped later), deleted releases are not."""
+    score; copies of a release are included (they are grouped later), deleted releases are not.
+
+    Words are read rarest first, and reading stops once the words left could not lift a release that holds
+    none of the words read so far to the share it needs (MaxScore): those commoner words have the longest
+    posting lists, most of a lookup's cost, and the least to say about which release it is. A release is
+    then ranked by the rare words it holds, and kept when the words not read could still carry it over."""
     tables = snap.tables
     terms = list(dict.fromkeys(tokens("exact", passage)))
     known = df or {}
@@ -200,21 +205,24 @@ def _candidates(snap: Snapshot, passage: str, deadline: Deadline,
     if not rare:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     size = tables.size
+    idf = {term: math.log(1 + size / df[term]) for term in rare}
+    needed = max(MIN_CANDIDATE_SHARE * sum(idf.values()), 1e-9)
+    left = sum(idf.values())
     mass = np.zeros(size, dtype=np.float64)
-    total = 0.0
     for term in rare:
+        if left < needed:
+            break  # a release holding none of the words read so far cannot reach ``needed`` any more
         deadline.check()
+        left -= idf[term]
         parsed = parse_query(f'exact:"{term}"')
         found = evaluate(snap.searcher, parsed.whoosh, snap.lock, deadline) if parsed.whoosh is not None else None
         if found is None:
             continue
-        idf = math.log(1 + size / df[term])
-        total += idf
         docs = found[0][found[0] < size]
-        mass[docs] += idf
+        mass[docs] += idf[term]
     present = tables.live | (tables.leader != np.arange(size))
     mass[~present] = 0
-    docs = np.flatnonzero(mass >= max(MIN_CANDIDATE_SHARE * total, 1e-9))
+    docs = np.flatnonzero((mass > 0) & (mass + left >= needed))
     days = tables.day[docs]
     undated = np.where(days > 0, days, np.iinfo(np.int64).max)
     order = np.lexsort((docs, undated, -mass[docs]))
@@ -254,7 +262,7 @@ def _match(release: Release, fragments: list[Words], weights: list[float], passa
         if text in seen:
             found = seen[text]
         else:
-            lowered = text.casefold().translate(APOSTROPHES)
+            lowered = without_apostrophes(text.casefold())
             if telling and not any(w in lowered for w in telling):
                 continue
             words = folded_words(text)
