@@ -193,10 +193,10 @@ def _candidates(snap: Snapshot, passage: str, deadline: Deadline,
     """Releases holding enough of the passage's rarest words, best first (earliest among equals), with that
     score; copies of a release are included (they are grouped later), deleted releases are not.
 
-    Words are read rarest first, and reading stops once the words left could not lift a release that holds
-    none of the words read so far to the share it needs (MaxScore): those commoner words have the longest
-    posting lists, most of a lookup's cost, and the least to say about which release it is. A release is
-    then ranked by the rare words it holds, and kept when the words not read could still carry it over."""
+    Words are read rarest first, and reading stops once the words left could change neither which releases
+    qualify nor which are among the first ``MAX_QUOTE_CANDIDATES`` (MaxScore): those commoner words have the
+    longest posting lists, most of a lookup's cost. A release is then ranked by the words read, and kept when
+    the words not read could still carry it over the share it needs."""
     tables = snap.tables
     terms = list(dict.fromkeys(tokens("exact", passage)))
     known = df or {}
@@ -210,8 +210,8 @@ def _candidates(snap: Snapshot, passage: str, deadline: Deadline,
     left = sum(idf.values())
     mass = np.zeros(size, dtype=np.float64)
     for term in rare:
-        if left < needed:
-            break  # a release holding none of the words read so far cannot reach ``needed`` any more
+        if left < needed and _decided(mass, left, needed):
+            break
         deadline.check()
         left -= idf[term]
         parsed = parse_query(f'exact:"{term}"')
@@ -227,6 +227,16 @@ def _candidates(snap: Snapshot, passage: str, deadline: Deadline,
     undated = np.where(days > 0, days, np.iinfo(np.int64).max)
     order = np.lexsort((docs, undated, -mass[docs]))
     return docs[order], mass[docs[order]]
+
+
+def _decided(mass: np.ndarray, left: float, needed: float) -> bool:
+    """Whether words weighing ``left`` more could no longer change the releases compared: none holding no word
+    read so far can qualify, and the first ``MAX_QUOTE_CANDIDATES`` stand apart from the next."""
+    held = mass[mass + left >= needed]
+    if len(held) <= MAX_QUOTE_CANDIDATES:
+        return True
+    top = np.partition(held, len(held) - MAX_QUOTE_CANDIDATES - 1)[-MAX_QUOTE_CANDIDATES - 1:]
+    return float(top[0]) + left < float(top[1:].min())
 
 
 def _speaker(release: Release, paragraph: Words, quote: str) -> tuple[str, str]:

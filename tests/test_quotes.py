@@ -149,3 +149,51 @@ def test_the_search_box_offers_the_quote_finder_only_for_sentences():
     for query in ("opioid treatment", "fraud OR bribery in health care and hospitals", "speaker:sessions says fraud is bad now",
                   "terror* attacks on the embassy in the city", ""):
         assert not looks_like_quote(query), query
+
+
+@needs_shared
+@pytest.mark.parametrize("compared", [5, 40])
+def test_reading_the_rarest_words_first_compares_the_releases_reading_all_of_them_would(samples, monkeypatch,
+                                                                                        compared):
+    """The candidate lookup stops reading a passage's commoner words once they could not change the releases
+    compared: the releases it compares include every one that reading all six words would have chosen."""
+    import math
+
+    import numpy as np
+
+    from archive import quotes
+    from archive.limits import NO_DEADLINE, QUOTE_LOOKUP_WORDS
+    from archive.query import parse_query, tokens
+
+    monkeypatch.setattr(quotes, "MAX_QUOTE_CANDIDATES", compared)
+    reads = []
+    evaluate = quotes.evaluate
+    monkeypatch.setattr(quotes, "evaluate", lambda *a, **k: reads.append(1) or evaluate(*a, **k))
+    stopped_early = 0
+    with samples.snapshot() as snap:
+        releases = [snap.release_at(d) for d in range(0, snap.tables.size, 25)]
+        for release in releases:
+            paragraph = max(release.paragraphs, key=len, default="")
+            words = paragraph.split()
+            if len(words) < 12:
+                continue
+            passage = " ".join(words[len(words) // 2 - 6:len(words) // 2 + 6])
+            reads.clear()
+            docs, _mass = quotes._candidates(snap, passage, NO_DEADLINE)
+            read = len(reads)
+            # What reading all of the passage's six rarest words gives: the order before the early stop.
+            df = quotes._frequencies(snap, list(dict.fromkeys(tokens("exact", passage))))
+            rare = sorted((t for t in df if df[t]), key=lambda t: (df[t], t))[:QUOTE_LOOKUP_WORDS]
+            mass = np.zeros(snap.tables.size)
+            for term in rare:
+                found = evaluate(snap.searcher, parse_query(f'exact:"{term}"').whoosh, snap.lock, NO_DEADLINE)
+                mass[found[0][found[0] < snap.tables.size]] += math.log(1 + snap.tables.size / df[term])
+            mass[~(snap.tables.live | (snap.tables.leader != np.arange(snap.tables.size)))] = 0
+            total = sum(math.log(1 + snap.tables.size / df[t]) for t in rare)
+            full = np.flatnonzero(mass >= quotes.MIN_CANDIDATE_SHARE * total)
+            full = full[np.argsort(-mass[full], kind="stable")]
+            if len(full) > compared:  # only the releases clearly among the first (ties at the cut go either way)
+                full = full[mass[full] > mass[full[compared]]]
+            assert set(full[:compared].tolist()) <= set(docs[:compared].tolist()), passage
+            stopped_early += read < len(rare)
+    assert stopped_early >= 5  # the early stop is taken, not dead code
