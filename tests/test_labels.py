@@ -18,7 +18,7 @@ from .conftest import SHARED, needs_shared
 # issuers and disagree with each other on members' middle initials: see the note on issue 14).
 BAR = {"date": 0.98, "title": 0.95, "issuer": 0.90, "speaker_precision": 0.92, "speaker_recall": 0.88}
 HELD = {("newsworthy-wire-md", "issuer"): 0.80, ("congress-press", "issuer"): 0.86}
-TOPIC_F1 = 0.70
+TOPIC_F1 = 0.75  # the issue-14 bar, met on every source since secondary topics need a score of 3.5
 
 
 @needs_shared
