@@ -80,8 +80,7 @@ def profiles(files: Iterable[Any], known: dict[str, Any]) -> tuple[dict[str, Fol
     record: dict[str, Any] = {}
     for key, members in groups.items():
         members.sort(key=lambda f: f.source)
-        step = max(1, len(members) / SAMPLE)
-        sample = [members[int(i * step)] for i in range(min(SAMPLE, len(members)))]
+        sample = sorted(sorted(members, key=_sample_rank)[:SAMPLE], key=lambda f: f.source)
         first = members[0]
         directory = first.root / key
         issuer = stated_issuer(directory if directory.is_dir() else first.path.parent, Path(first.top))
@@ -97,6 +96,13 @@ def profiles(files: Iterable[Any], known: dict[str, Any]) -> tuple[dict[str, Fol
         record[key] = {"signature": signature, "chrome": sorted(profile.chrome_titles), "issuer": profile.issuer,
                        "stated_issuer": profile.stated_issuer, "aliases": list(profile.aliases)}
     return found, record
+
+
+def _sample_rank(f: Any) -> bytes:
+    """A file's place in its folder's sample: a hash of its name, so that the sample is spread over the folder
+    and stays the same when other files come and go (taking every n-th file, one deletion moved the whole
+    sample, changed the profile and re-read the folder: 12,646 DOJ releases for 0.2 % of the corpus deleted)."""
+    return hashlib.sha1(f.source.encode("utf-8", "surrogateescape")).digest()
 
 
 def _drafts(sample: list[Any]) -> Iterable[Draft]:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections import Counter
+import statistics
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from indexer.extract.issuer import is_wire_service, site_identity
@@ -67,11 +68,20 @@ def _agreed_issuer(drafts: list[Draft]) -> tuple[str, tuple[str, ...]]:
     from indexer.extract.titles import choose_title
 
     identities = [[n for n in site_identity(draft, choose_title(draft)) if not is_wire_service(n)] for draft in drafts]
-    shared = Counter(norm(n) for names in identities for n in dict.fromkeys(names))
-    if shared:
-        key, count = shared.most_common(1)[0]
-        if count >= ISSUER_SHARE * len(drafts):  # the pages name their site alike: that is the issuer
-            return max((n for names in identities for n in names if norm(n) == key), key=len), ()
+    shared: Counter[str] = Counter()
+    places: dict[str, list[int]] = defaultdict(list)  # where each name stands in the pages' lists
+    for names in identities:
+        keys = list(dict.fromkeys(norm(n) for n in names))
+        shared.update(keys)
+        for place, key in enumerate(keys):
+            places[key].append(place)
+    agreed = [key for key, count in shared.items() if count >= ISSUER_SHARE * len(drafts)]
+    if agreed:  # the pages name their site alike: that is the issuer
+        # Pages often name their site twice ("… | Department of Justice" and "© The United States Department of
+        # Justice"): the name they give first (site_identity orders by explicitness) wins, not the one a sample
+        # happens to hold once more.
+        key = min(agreed, key=lambda k: (statistics.median(places[k]), -shared[k], k))
+        return max((n for names in identities for n in names if norm(n) == key), key=len), ()
     mentions: list[set[str]] = []
     forms: Counter[str] = Counter()
     for draft in drafts:
