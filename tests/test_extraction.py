@@ -238,3 +238,20 @@ def test_a_page_on_a_newswire_site_takes_its_issuer_from_the_text_not_the_site_n
     release = build_release(draft)
     assert release.wire == "Harborline Newswire"
     assert release.issuer == "Quarry Labs"
+
+
+def test_a_wire_folder_does_not_agree_on_its_contact_block_labels_as_the_issuer():
+    """Half the releases of a wire's folder end with "Company Website" glued to a link; that label is not an
+    organisation the folder's releases agree on (it became every unattributed release's issuer)."""
+    from indexer.extract.folder import build_profile
+    from indexer.sources.base import Draft
+
+    drafts = [Draft(f"wire/{n}.md", "markdown", titles=[("h1", f"Maker {n} Opens Plant")], paragraphs=[
+        f"Maker {n} Holdings opened a plant today in Springfield.",
+        f"Contact Details Maker {n} Holdings jane@maker{n}.example Company Websitehttps://maker{n}.example/",
+    ]) for n in range(8)]
+    assert build_profile(drafts).issuer == ""
+    drafts = [Draft(f"ncd/{n}.md", "markdown", titles=[("h1", f"Report {n}")], paragraphs=[
+        f"The National Council on Disability released report {n} today.", "Website: https://ncd.example/"])
+        for n in range(8)]
+    assert build_profile(drafts).issuer == "National Council on Disability"

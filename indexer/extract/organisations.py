@@ -34,12 +34,21 @@ def looks_like_organisation(name: str) -> bool:
     return any(w in organisation_words() for w in words)
 
 
+# A contact block's label: words followed by a link or an address ("Company Website: https://…", "Media Contact
+# jane@…"), often glued to it once the page became text ("Company Websitehttps://…").
+_GLUED_LINK = re.compile(r"(?<=[A-Za-z])(?=https?://)")
+_LABEL_OF_LINK = re.compile(r"\s*:?\s*(?:https?://|www\.|[\w.+-]+@[\w-]+\.)")
+
+
 def organisation_mentions(paragraphs: list[str]) -> set[str]:
-    """Every organisation named in the paragraphs, as written (a leading "the" dropped)."""
+    """Every organisation named in the paragraphs, as written (a leading "the" dropped); a contact block's
+    labels are not names."""
     found: set[str] = set()
     for paragraph in paragraphs:
-        paragraph = paragraph[:5000]
+        paragraph = _GLUED_LINK.sub(" ", paragraph[:5000])
         for m in _RUN.finditer(paragraph):
+            if _LABEL_OF_LINK.match(paragraph, m.end()):
+                continue
             for name in _variants(m.group(0)):
                 if looks_like_organisation(name):
                     found.add(name)
