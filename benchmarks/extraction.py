@@ -183,9 +183,21 @@ def full_corpus(index: Path, corpus: Path) -> dict:
     for name, r in reports.items():
         print(f"{name:<36}{r['releases']:>9,}{r['not_people']['share']:>11.2%}{r['split_people']['share']:>8.2%}"
               f"{r['no_issuer']['count']:>10,}{r['shared_titles']['count']:>14,}")
+    # The bars are per source (the top folder): the folders under one source summed.
+    sources: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for name, r in reports.items():
+        row = sources[name.split("/", 1)[0]]
+        row[0] += r["releases"]
+        row[1] += r["speaker_mentions"]
+        row[2] += r["not_people"]["count"]
+        row[3] += r["split_people"]["count"]
+    for source, (n, mentions, not_people, split) in sources.items():
+        print(f"{source} (all its folders): {n:,} releases, {mentions:,} speaker mentions, not people "
+              f"{not_people / max(1, mentions):.2%}, split {split / max(1, mentions):.2%}")
     for source, (n, titles, dates) in agree.items():
         print(f"{source}: title matches its metadata {titles / n:.3f}, date {dates / n:.3f} ({n:,} releases)")
-    return {"audit": reports, "metadata": {s: {"releases": n, "title": t / n, "date": d / n} for s, (n, t, d) in agree.items()}}
+    return {"audit": reports, "sources": {s: dict(zip(("releases", "mentions", "not_people", "split"), row, strict=True))
+                                          for s, row in sources.items()}, "metadata": {s: {"releases": n, "title": t / n, "date": d / n} for s, (n, t, d) in agree.items()}}
 
 
 LABEL_SETS = (("dev", "samples"), ("dev-wide", "samples-wide"))
