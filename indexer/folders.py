@@ -9,6 +9,7 @@ again, so every release of a folder is read with the same profile.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterable
@@ -80,7 +81,7 @@ def profiles(files: Iterable[Any], known: dict[str, Any]) -> tuple[dict[str, Fol
     record: dict[str, Any] = {}
     for key, members in groups.items():
         members.sort(key=lambda f: f.source)
-        sample = sorted(sorted(members, key=_sample_rank)[:SAMPLE], key=lambda f: f.source)
+        sample = sorted(heapq.nsmallest(SAMPLE, members, key=_sample_rank), key=lambda f: f.source)
         first = members[0]
         directory = first.root / key
         issuer = stated_issuer(directory if directory.is_dir() else first.path.parent, Path(first.top))
