@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from archive import segments
 from archive.home import write_atomic
 from archive.people import group_people
 from archive.schema import FACET_FIELDS, display_facet_value
@@ -27,23 +29,41 @@ STATUS_CODES = {"published": 0, "updated": 1, "withdrawn": 2, "superseded": 3}
 WITHDRAWN_CODE, SUPERSEDED_CODE = 2, 3
 
 
-def people_of(values: list[str], docs: list[np.ndarray]) -> list[tuple[int, list[int]]]:
+def people_of(values: list[str], docs: list[np.ndarray], issuer_of: np.ndarray | None = None
+              ) -> list[tuple[int, list[int]]]:
     """One entry per person across the archive (``archive/people.py``): the spelling shown (the most frequent)
-    and every spelling's index. The speaker facet and the speaker pages (``archive/speakers.py``) share it."""
+    and every spelling's index. ``issuer_of`` (each document's issuer number, -1 for none) keeps a bare
+    surname with the people of its own issuers. The speaker facet and the speaker pages share it."""
+    contexts = None
+    if issuer_of is not None:
+        contexts = []
+        for ids in docs:
+            found = issuer_of[ids]
+            numbers, counts = np.unique(found[found >= 0], return_counts=True)
+            contexts.append(dict(zip(numbers.tolist(), counts.tolist(), strict=True)))
     return [(max(members, key=lambda i: (len(docs[i]), -i)), members)
-            for members in group_people(values, [len(d) for d in docs])]
+            for members in group_people(values, [len(d) for d in docs], contexts)]
 
 
-def speaker_spellings(reader: Any) -> tuple[list[str], list[np.ndarray]]:
-    """Every speaker name as written in releases, with the documents (live or not) that name it."""
-    postings = _postings_by_term(reader, FACET_FIELDS["speaker"])
-    return [display_facet_value(term.decode("utf-8")) for term in postings], list(postings.values())
+def issuers_of(size: int, table: FacetTable) -> np.ndarray:
+    """Each document's issuer number (the issuer facet's value; -1 for none), for :func:`people_of`."""
+    found = np.full(size, -1, dtype=np.int64)
+    found[table.pair_doc] = table.pair_value
+    return found
 
 
-def _merge_variants(values: list[str], docs: list[np.ndarray]) -> tuple[list[str], list[np.ndarray]]:
+def speaker_spellings(postings: dict[str, dict[str, np.ndarray]]) -> tuple[list[str], list[np.ndarray]]:
+    """Every speaker name as written in releases, with the documents (current or not) that name it, from
+    :func:`facet_postings`."""
+    terms = postings[FACET_FIELDS["speaker"]]
+    return [display_facet_value(term) for term in terms], list(terms.values())
+
+
+def _merge_variants(values: list[str], docs: list[np.ndarray], issuer_of: np.ndarray
+                    ) -> tuple[list[str], list[np.ndarray]]:
     """One facet value per person across the archive: variants merge under the most frequent spelling."""
     merged_values, merged_docs = [], []
-    for best, members in people_of(values, docs):
+    for best, members in people_of(values, docs, issuer_of):
         merged_values.append(values[best])
         merged_docs.append(np.unique(np.concatenate([docs[i] for i in members])) if len(members) > 1 else docs[best])
     return merged_values, merged_docs
@@ -117,30 +137,32 @@ class FacetTables:
         return len(self.day)
 
     @classmethod
-    def build(cls, reader: Any) -> FacetTables:
+    def build(cls, reader: Any, postings: dict[str, dict[str, np.ndarray]] | None = None) -> FacetTables:
+        """From a Whoosh reader of the generation (and its :func:`facet_postings`, read here when not given)."""
         size = reader.doc_count_all()
         live = np.zeros(size, dtype=bool)
         live[list(reader.all_doc_ids())] = True
+        postings = postings if postings is not None else facet_postings(reader)
         day = np.zeros(size, dtype=np.int64)
         if reader.has_column("day"):
             column = reader.column_reader("day")
             day[:] = np.fromiter((column[i] for i in range(size)), dtype=np.int64, count=size)
-        tables = {}
-        for facet, field in FACET_FIELDS.items():
+        tables: dict[str, FacetTable] = {}
+        for facet in sorted(FACET_FIELDS, key=lambda f: f == "speaker"):  # the issuers first: people need them
+            field = FACET_FIELDS[facet]
             if facet == "speaker":
-                values, docs = _merge_variants(*speaker_spellings(reader))
+                values, docs = _merge_variants(*speaker_spellings(postings), issuers_of(size, tables["issuer"]))
             else:
-                postings = _postings_by_term(reader, field)
-                values = [display_facet_value(term.decode("utf-8")) for term in postings]
-                docs = list(postings.values())
+                values = [display_facet_value(term) for term in postings[field]]
+                docs = list(postings[field].values())
             pair_doc = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
             pair_value = np.repeat(np.arange(len(values), dtype=np.int64), [len(d) for d in docs])
-            keep = live[pair_doc] if len(pair_doc) else np.zeros(0, dtype=bool)
-            tables[facet] = FacetTable(values, pair_doc[keep], pair_value[keep])
+            tables[facet] = FacetTable(values, pair_doc, pair_value)
+        tables = {facet: tables[facet] for facet in FACET_FIELDS}
         status = np.zeros(size, dtype=np.int8)
-        for term, ids in _postings_by_term(reader, "f_status").items():
-            status[ids] = STATUS_CODES.get(term.decode("utf-8"), 0)
-        leader = _fold_duplicates(reader, live)
+        for term, ids in postings["f_status"].items():
+            status[ids] = STATUS_CODES.get(term, 0)
+        leader = _fold_duplicates(postings["f_dup"], live)
         searchable = live & (leader == np.arange(size))
         alive = live
         live = searchable & (status < WITHDRAWN_CODE)
@@ -176,23 +198,51 @@ class FacetTables:
             return None
 
 
-def _postings_by_term(reader: Any, field: str) -> dict[bytes, np.ndarray]:
-    """Every term of ``field`` with its document numbers, in term order.
+POSTINGS_VERSION = 1
+POSTING_FIELDS = tuple(dict.fromkeys([*FACET_FIELDS.values(), "f_status", "f_dup"]))
 
-    Read segment by segment: each segment looks up only its own terms. Asking the whole reader instead
-    makes every term a lookup in every segment — most of them misses, each a seek in a file.
+
+def facet_postings(reader: Any, gen: Path | None = None,
+                   fields: tuple[str, ...] = POSTING_FIELDS) -> dict[str, dict[str, np.ndarray]]:
+    """Every term of each facet field with the numbers of the documents not deleted that hold it, in term order.
+
+    Read segment by segment: each segment looks up only its own terms (asking the whole reader makes every
+    term a seek in every segment). A segment's postings are read once, when it is new, and kept in ``gen``
+    (``archive/segments.py``): its documents deleted since are dropped here, and a segment's deletions only grow.
     """
-    found: dict[bytes, list[np.ndarray]] = {}
-    for segment, offset in reader.leaf_readers():
+    alive = np.zeros(reader.doc_count_all(), dtype=bool)
+    alive[list(reader.all_doc_ids())] = True
+    compute = _segment_postings if fields == POSTING_FIELDS else partial(_segment_postings, fields=fields)
+    found: dict[str, dict[str, list[np.ndarray]]] = {field: {} for field in fields}
+    for summary, offset in segments.summaries(reader, "postings", POSTINGS_VERSION, compute,
+                                              gen if fields == POSTING_FIELDS else None):
+        for field in fields:
+            terms, counts, docs = summary.get(field, ([], [], []))
+            ids = np.asarray(docs, dtype=np.int64) + offset
+            for term, part in zip(terms, np.split(ids, np.cumsum(counts)[:-1]) if terms else [], strict=True):
+                found[field].setdefault(term, []).append(part[alive[part]])
+    return {field: {term: np.concatenate(terms[term]) for term in sorted(terms)} for field, terms in found.items()}
+
+
+def _segment_postings(segment: Any, fields: tuple[str, ...] = POSTING_FIELDS) -> dict[str, list[list[Any]]]:
+    """Per field of one segment: its terms, how many documents hold each, and those documents, one after another."""
+    found: dict[str, list[list[Any]]] = {}
+    for field in fields:
         if field not in segment.schema:
             continue
+        terms: list[str] = []
+        counts: list[int] = []
+        docs: list[int] = []
         for term in segment.lexicon(field):
-            ids = np.fromiter(segment.postings(field, term).all_ids(), dtype=np.int64) + offset
-            found.setdefault(term, []).append(ids)
-    return {term: np.concatenate(found[term]) for term in sorted(found)}
+            ids = list(segment.postings(field, term).all_ids())
+            terms.append(term.decode("utf-8"))
+            counts.append(len(ids))
+            docs.extend(ids)
+        found[field] = [terms, counts, docs]
+    return found
 
 
-def _fold_duplicates(reader: Any, live: np.ndarray) -> np.ndarray:
+def _fold_duplicates(dup_postings: dict[str, np.ndarray], live: np.ndarray) -> np.ndarray:
     """Union-find over documents sharing a duplicate key; each group's lowest document number leads."""
     size = len(live)
     parent = np.arange(size, dtype=np.int64)
@@ -203,11 +253,10 @@ def _fold_duplicates(reader: Any, live: np.ndarray) -> np.ndarray:
             x = int(parent[x])
         return x
 
-    if "f_dup" in reader.schema:
-        for ids in _postings_by_term(reader, "f_dup").values():
-            docs = [int(d) for d in ids if live[d]]
-            for other in docs[1:]:
-                a, b = root(docs[0]), root(other)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
+    for ids in dup_postings.values():
+        docs = ids.tolist()
+        for other in docs[1:]:
+            a, b = root(docs[0]), root(other)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
     return np.fromiter((root(i) for i in range(size)), dtype=np.int64, count=size)

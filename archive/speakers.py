@@ -18,18 +18,20 @@ import hashlib
 import json
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from archive import segments
 from archive.alignment import folded_words
-from archive.facets import FacetTables, people_of, speaker_spellings
+from archive.facets import FacetTables, facet_postings, issuers_of, people_of, speaker_spellings
 from archive.home import write_atomic
 from archive.ids import slugify
 from archive.model import Release
 from archive.people import person_key
-from archive.schema import record_from_stored
+from archive.schema import FACET_FIELDS, record_from_stored
 
 SPEAKERS_FILE = "speakers.json"
 SPEAKERS_VERSION = 1
@@ -98,13 +100,17 @@ class SpeakerTable:
     # -- building and storing -----------------------------------------------------------------------
 
     @classmethod
-    def build(cls, reader: Any, tables: FacetTables, lock: Any = None) -> SpeakerTable:
-        """From a Whoosh reader of the generation and its facet tables: people, titles with dates, quotes.
-        Reads the stored releases that name a speaker, once; ``lock`` (a snapshot's) is held for each read only."""
+    def build(cls, reader: Any, tables: FacetTables, lock: Any = None, gen: Path | None = None,
+              postings: dict[str, dict[str, np.ndarray]] | None = None) -> SpeakerTable:
+        """From a Whoosh reader of the generation, its facet tables (and their postings, read here when not
+        given): people, titles with dates, quotes. Each segment's stored releases are read once, when it is new
+        (``archive/segments.py``, kept in ``gen``); ``lock`` (a snapshot's) is held for each read only."""
         lock = lock or nullcontext()
-        with lock:
-            spellings, docs = speaker_spellings(reader)
-        groups = people_of(spellings, docs)
+        if postings is None:
+            with lock:
+                postings = facet_postings(reader, fields=(FACET_FIELDS["speaker"],))
+        spellings, docs = speaker_spellings(postings)
+        groups = people_of(spellings, docs, issuers_of(len(tables.day), tables.tables["issuer"]))
         facet = tables.tables["speaker"]
         counts = np.bincount(facet.pair_value, minlength=len(facet.values))
         releases = {name: int(counts[i]) for i, name in enumerate(facet.values)}
@@ -118,24 +124,24 @@ class SpeakerTable:
             people.append(person)
             owner.update((spellings[i], person) for i in members)
         titles: dict[int, dict[str, list[Any]]] = {id(p): {} for p in people}
-        wanted = np.unique(np.concatenate(docs)) if docs else np.zeros(0, dtype=np.int64)
-        for doc in wanted[tables.live[wanted] if len(wanted) else []].tolist():
-            with lock:
-                stored = reader.stored_fields(doc)
-            release = record_from_stored(stored)
-            day = int(tables.day[doc])
-            for speaker in release.speakers:
-                person = owner.get(speaker.name.strip())
-                if person is None:
+        for summary, offset in segments.summaries(reader, "speakers", SPEAKERS_VERSION,
+                                                  partial(_segment_speakers, lock=lock), gen):
+            for local, speakers in summary:
+                doc = offset + local
+                if not tables.live[doc]:
                     continue
-                person.quotes += len(speaker.quotes)
-                title = " ".join(speaker.title.split())
-                if title:
-                    seen = titles[id(person)].setdefault(title.casefold(), [title, day, day, 0])
-                    if day:
-                        seen[1] = day if not seen[1] else min(seen[1], day)
-                        seen[2] = max(seen[2], day)
-                    seen[3] += 1
+                day = int(tables.day[doc])
+                for name, quotes, title in speakers:
+                    person = owner.get(name)
+                    if person is None:
+                        continue
+                    person.quotes += quotes
+                    if title:
+                        seen = titles[id(person)].setdefault(title.casefold(), [title, day, day, 0])
+                        if day:
+                            seen[1] = day if not seen[1] else min(seen[1], day)
+                            seen[2] = max(seen[2], day)
+                        seen[3] += 1
         for person in people:
             kept = sorted(titles[id(person)].values(), key=lambda t: -t[3])[:MAX_TITLES]
             person.titles = sorted((TitleSeen(*t) for t in kept), key=lambda t: (not t.first, t.first, -t.releases))
@@ -159,6 +165,22 @@ class SpeakerTable:
                                p["full_name"]) for p in data["people"]])
         except (OSError, ValueError, KeyError, TypeError):
             return None
+
+
+def _segment_speakers(segment: Any, lock: Any) -> list[list[Any]]:
+    """``[document, [[name, quotes, title], …]]`` for each document of one segment that names a speaker,
+    deleted ones too (the caller keeps the live ones)."""
+    found: list[list[Any]] = []
+    for doc in range(segment.doc_count_all()):
+        with lock:
+            if not segment.doc_field_length(doc, "speaker"):
+                continue
+            stored = segment.stored_fields(doc)
+        speakers = [[s.name.strip(), len(s.quotes), " ".join(s.title.split())]
+                    for s in record_from_stored(stored).speakers]
+        if speakers:
+            found.append([doc, speakers])
+    return found
 
 
 def _assign_slugs(people: list[Person]) -> None:

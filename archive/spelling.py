@@ -27,6 +27,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from archive import segments
 from archive.home import write_atomic
 from archive.limits import MAX_SPELL_LENGTH
 
@@ -120,23 +121,35 @@ def interior_slip(word: str, other: str) -> bool:
     return False
 
 
-def build(reader: Any) -> dict[str, Any]:
-    """The vocabularies of a committed generation, read segment by segment (as the facet tables are)."""
-    fields: dict[str, Any] = {}
+def build(reader: Any, gen: Path | None = None) -> dict[str, Any]:
+    """The vocabularies of a committed generation, summed over its segments; each segment's words are read
+    once, when it is new (``archive/segments.py``), and kept in ``gen``."""
+    fields: dict[str, Counter[str]] = {name: Counter() for name in FIELDS}
+    for summary, _offset in segments.summaries(reader, "spelling", SPELLING_VERSION, _segment_words, gen):
+        for name, words in summary.items():
+            if name in fields:
+                fields[name].update(words)
     min_df = MIN_DF if reader.doc_count() >= SMALL_ARCHIVE else 1
-    for name in FIELDS:
-        df: Counter[str] = Counter()
-        for segment, _offset in reader.leaf_readers():
-            if name not in segment.schema:
-                continue
-            for term, info in segment.iter_field(name):
-                word = term.decode("utf-8") if isinstance(term, bytes) else term
-                if 3 <= len(word) <= MAX_SPELL_LENGTH and _WORD.match(word):
-                    df[word] += info.doc_frequency()
+    data: dict[str, Any] = {}
+    for name, df in fields.items():
         kept = [(w, n) for w, n in df.most_common(MAX_VOCABULARY) if n >= (min_df if name == "exact" else 1)]
         kept.sort(key=lambda item: (len(item[0]), item[0]))
-        fields[name] = {"words": [w for w, _n in kept], "df": [n for _w, n in kept]}
-    return {"version": SPELLING_VERSION, "fields": fields}
+        data[name] = {"words": [w for w, _n in kept], "df": [n for _w, n in kept]}
+    return {"version": SPELLING_VERSION, "fields": data}
+
+
+def _segment_words(segment: Any) -> dict[str, dict[str, int]]:
+    """Each field's words in one segment, with the number of its documents (deleted ones too) holding them."""
+    found: dict[str, dict[str, int]] = {}
+    for name in FIELDS:
+        if name not in segment.schema:
+            continue
+        words = found.setdefault(name, {})
+        for term, info in segment.iter_field(name):
+            word = term.decode("utf-8") if isinstance(term, bytes) else term
+            if 3 <= len(word) <= MAX_SPELL_LENGTH and _WORD.match(word):
+                words[word] = words.get(word, 0) + info.doc_frequency()
+    return found
 
 
 def save(gen: Path, data: dict[str, Any]) -> None:

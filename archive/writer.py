@@ -75,14 +75,15 @@ class IndexWriter:
     def commit(self) -> None:
         self._writer.commit(mergetype=_merge_small_segments)
         from archive import spelling
-        from archive.facets import FacetTables  # built once per commit, read by every search
+        from archive.facets import FacetTables, facet_postings  # built once per commit, read by every search
         from archive.speakers import SpeakerTable
 
-        with self._index.reader() as reader:
-            tables = FacetTables.build(reader)
+        with self._index.reader() as reader:  # each reads only the segments this run added (archive/segments.py)
+            postings = facet_postings(reader, self.gen)
+            tables = FacetTables.build(reader, postings)
             tables.save(self.gen)
-            spelling.save(self.gen, spelling.build(reader))
-            SpeakerTable.build(reader, tables).save(self.gen)  # read by the speaker pages
+            spelling.save(self.gen, spelling.build(reader, self.gen))
+            SpeakerTable.build(reader, tables, gen=self.gen, postings=postings).save(self.gen)  # speaker pages
 
     def cancel(self) -> None:
         self._writer.cancel()

@@ -9,10 +9,14 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 
+from archive import spelling
+from archive.facets import FacetTables
+from archive.speakers import SpeakerTable
 from archive.store import IndexBusy, IndexHome, IndexReader
 from indexer.build import run_index
 from tests.stress.kill_index import PHASES, kill_at_phase, snapshot
@@ -79,6 +83,40 @@ def test_edited_file_is_updated_and_deleted_file_withdrawn(folder: Path, tmp_pat
     found = titles(home)
     assert "Calder Valley Water District Adopts Strict Drought Plan as Reservoirs Fall" in found
     assert not any("Wetland" in t for t in found)
+
+
+def test_an_edit_reads_only_the_new_segment_for_the_speaker_and_spelling_tables(folder: Path, tmp_path: Path):
+    """The tables a commit builds come from per-segment summaries: the segments a run left are not read again
+    (their summaries are the earlier generation's files), yet the tables equal ones read from every release."""
+    home = IndexHome(tmp_path / "index")
+    run_index([folder], home, jobs=1)
+    before = {p.name: p.stat().st_ino for p in home.current().glob("MAIN_*.json")}
+    edited = next(folder.rglob("*record-quarter.md"))
+    edited.write_text(edited.read_text().replace("said Priya Raman, Chief Executive Officer.",
+                                                 "said Priya Raman, Chief Operating Officer."))
+    assert run_index([folder], home, jobs=1).updated == 1
+    gen = home.current()
+    after = {p.name: p.stat().st_ino for p in gen.glob("MAIN_*.json")}
+    kept = {name for name in after if name in before}
+    assert kept and all(after[name] == before[name] for name in kept), "old segments' summaries are reused"
+    assert {name.split(".")[1] for name in set(after) - kept} == {"postings", "spelling", "speakers"}
+
+    with IndexReader(home).snapshot() as snap:
+        reader = snap.searcher.reader()
+        assert spelling.build(reader) == json.loads((gen / spelling.SPELLING_FILE).read_text())
+        tables = FacetTables.build(reader)
+        fresh = SpeakerTable.build(reader, tables)
+    saved_tables = FacetTables.load(gen)
+    for name in ("day", "live", "leader", "status", "searchable", "alive"):
+        assert getattr(saved_tables, name).tolist() == getattr(tables, name).tolist(), name
+    for name, table in tables.tables.items():
+        saved_table = saved_tables.tables[name]
+        assert (saved_table.values, saved_table.pair_doc.tolist(), saved_table.pair_value.tolist()) == (
+            table.values, table.pair_doc.tolist(), table.pair_value.tolist()), name
+    saved = SpeakerTable.load(gen)
+    assert [asdict(p) for p in saved.people] == [asdict(p) for p in fresh.people]
+    raman = saved.of_name("Priya Raman")
+    assert "Chief Operating Officer" in [t.title for t in raman.titles]
 
 
 def test_one_changed_record_in_a_jsonl_file_updates_only_that_release(folder: Path, tmp_path: Path):
