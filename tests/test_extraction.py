@@ -126,6 +126,26 @@ def test_statement_issued_makes_the_member_a_speaker():
     assert names(["Senator Harriet Okafor issued the following statement on the vote: I oppose this bill."]) == ["Harriet Okafor"]
 
 
+@pytest.mark.parametrize("paragraph, expected", [
+    # A dateline before the title is no part of it, whichever dash or parenthesis ends it.
+    ("WASHINGTON, DC \u2013 Congresswoman Barbara Lee said the bill falls short.", [("Barbara Lee", "Congresswoman")]),
+    ("(Washington, DC) Congresswoman Barbara Lee said the bill falls short.", [("Barbara Lee", "Congresswoman")]),
+    ("Washington, D.C. Today, U.S. Senator Joe Manchin issued the following statement on the vote:",
+     [("Joe Manchin", "U.S. Senator")]),
+    # A title word that is also a surname ends a name; one that is also a first name starts one.
+    ('"We will act," said Congresswoman Madeleine Dean.', [("Madeleine Dean", "Congresswoman")]),
+    ('"We will act," said Rep. Sanford Bishop.', [("Sanford Bishop", "Rep")]),
+    ('"We will act," said Dean Heller.', [("Dean Heller", "")]),
+    ('Dean Mary Smith welcomed students. "Welcome," said Dean Smith.', [("Mary Smith", "Dean")]),
+    # The name after the role it holds; a lone word after "of" ends an organisation's name.
+    ('"This is it," said the company\'s CEO and Chief Instigator, Debbie McGrath.',
+     [("Debbie McGrath", "company's CEO and Chief Instigator")]),
+    ('"We agree," said the CEO of Vuzix.', []),
+])
+def test_titles_and_names_where_datelines_and_title_words_blur_them(paragraph: str, expected: list):
+    assert [(s.name, s.title) for s in extract_speakers([paragraph])] == expected
+
+
 def test_member_office_follows_how_the_release_names_the_member():
     issuer, written = member_office("Charles Grassman", "Senate", "https://www.grassman.senate.gov/news/1",
                                     ["Senator Chuck Grassman said the farm bill matters."])

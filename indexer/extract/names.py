@@ -32,6 +32,8 @@ HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "hon", "re
 FIRST_NAME_STYLES = {"sir", "dame", "lord", "lady"}
 PARTICLES = {"de", "da", "del", "della", "van", "von", "der", "den", "la", "le", "du", "bin", "al", "el", "st", "di", "dos"}
 SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+# Title words that are also common surnames: after a lone first name they end the name ("Madeleine Dean").
+SURNAME_TITLES = {"dean", "bishop", "judge", "marshal", "mayor", "chancellor", "pastor"}
 _INITIAL = re.compile(r"^[A-Z]\.?$|^(?:[A-Z]\.){1,3}[A-Z]\.?$")
 _LOWER = "a-z\u00df-\u00f6\u00f8-\u00ff"
 _PART = rf"(?:[OD]['\u2019])?(?:Mc|Mac)?[A-Z\u00c0-\u00de][{_LOWER}]+(?:[A-Z][{_LOWER}]+)?"
@@ -117,16 +119,29 @@ def pick_person(tokens: list[str]) -> tuple[list[str], list[str], list[str]] | N
     else:
         chosen = longer[-1] if longer else runs[0]
     start, end = chosen
+    surname = _surname_title(tokens, start, end)
+    end += surname  # "Congresswoman Madeleine Dean", "Rep. Sanford Bishop": the title word is the surname
     if end < len(tokens) and bare(tokens[end]) in not_name_words() and tokens[end][:1].isupper():
         return None  # "Riverland Interfaith Council": the words name an organisation, not a person
     if any(_is_org_word(t) for t in tokens[start:end]):
         return None  # "British Museum Trustees"
-    start = max(start, name_start(tokens[:end]))
+    start = max(start, name_start(tokens[:end - surname]))
     if start > 0 and bare(tokens[start - 1]) in {"of", "for", "at"} and end - start >= 3:
         # "Head of Safety Jonas Mbeki": the first words belong to the title's object.
         keep = 3 if _INITIAL.match(tokens[end - 2]) else 2
         start = end - keep
     return tokens[:start], tokens[start:end], tokens[end:]
+
+
+def _surname_title(tokens: list[str], start: int, end: int) -> bool:
+    """Whether a title word that is also a surname, after a lone first name that follows a title (or starts the
+    phrase), ends the phrase: then it is the person's surname ("Rep. Sanford Bishop"), not a title."""
+    if end >= len(tokens) or bare(tokens[end]) not in SURNAME_TITLES or not _NAME_TOKEN.match(tokens[end].rstrip(",")):
+        return False
+    rest = [bare(t) for t in tokens[end + 1:]]
+    first = [t for t in tokens[start:end] if not _INITIAL.match(t)]
+    titled = start == 0 or is_title_token(tokens[start - 1])
+    return len(first) == 1 and titled and all(t in SUFFIXES for t in rest)
 
 
 def _is_org_word(token: str) -> bool:

@@ -75,6 +75,12 @@ _DASHED = re.compile(r"(?<=\w)--(?=\w)")  # "SAN FRANCISCO--Francisco J. Hernand
 _NICKNAME = re.compile(r"(?<=[a-z])\s+\((?:[A-Z][a-z]+|\u201c[^\u201d]{1,20}\u201d|\"[^\"]{1,20}\")\)(?=\s+[A-Z])")
 
 
+# Title words that are also common first names ("Dean Heller").
+GIVEN_NAME_TITLES = {"dean"}
+# Words that end a title's object, not start a name: a lone capitalised word after them is an organisation.
+CONNECTORS = {"of", "for", "in", "from", "and", "at", "by", "with", "to", "on"}
+
+
 @dataclass
 class _Found:
     name: str
@@ -165,6 +171,11 @@ class _Resolver:
             keys.append(bare(name[0]))
         return keys
 
+    def knows(self, surname: str, speakers: list[_Found]) -> bool:
+        """Whether the release names a person of this surname (in full, or as a speaker so far)."""
+        key = bare(surname)
+        return key in self.by_surname or any(bare(s.name.replace(",", "").split()[-1]) == key for s in speakers)
+
     def resolve(self, name: list[str], titled: bool, speakers: list[_Found], style: str = "") -> str | None:
         """The person ``name`` means; ``style`` is the word before it ("Sir John" is John Boyd, not a Mr John)."""
         if len(name) == 1 and style in FIRST_NAME_STYLES:
@@ -230,13 +241,20 @@ def extract_speakers(paragraphs: list[str], quotes: list[Quote] | tuple[Quote, .
                     extra_title = ""
                 if after and bare(after[0]) in {"of", "for", "at", "with"}:
                     extra_title = ", ".join(filter(None, [" ".join(after), extra_title]))
+                if (len(name_tokens) == 1 and title_tokens and bare(title_tokens[-1]) in GIVEN_NAME_TITLES
+                        and not resolver.knows(name_tokens[0], speakers)):
+                    # "Dean Heller": a title that is also a first name, before a surname the release gives
+                    # no one else, is the first name.
+                    title_tokens, name_tokens = title_tokens[:-1], [title_tokens[-1], *name_tokens]
+                if len(name_tokens) == 1 and title_tokens and bare(title_tokens[-1]) in CONNECTORS:
+                    continue  # "the President and CEO of Vuzix": the word ends an organisation's name
                 titled = bool(title_tokens) and any(is_title_token(t) for t in title_tokens)
                 honorific = bool(title_tokens) and bare(title_tokens[-1]) in {"mr", "mrs", "ms", "dr", "miss", "prof"}
                 style = bare(title_tokens[-1]) if title_tokens else ""
                 resolved = resolver.resolve(name_tokens, titled or honorific, speakers, style)
                 if not resolved:
                     continue
-                title = " ".join(t for t in title_tokens if bare(t) not in HONORIFICS).strip()
+                title = " ".join(t for t in _after_dateline(title_tokens) if bare(t) not in HONORIFICS).strip()
                 title = _clean_title(", ".join(filter(None, [title, extra_title.strip()])))
                 current = next((s for s in speakers if s.name == resolved), None)
                 if current is None:
@@ -287,8 +305,10 @@ def _attributions(sentence: str) -> list[tuple[tuple[int, int], list[str], str]]
             appos = groups.get("appos") or ""
             if appos and ((not _has_full_name(tokens) and _has_full_name(appos.split()))
                           or (_styled_name(appos.split()) and not _styled_name(tokens))):
-                # "Minister of State for the Arts, Baroness Blackstone said": the name is in the apposition.
-                tokens, groups = [_tidy(t) for t in groups["appos"].split()], {**groups, "appos": " ".join(tokens)}
+                # "Minister of State for the Arts, Baroness Blackstone said": the name is in the apposition, and
+                # what stood before it is the title if it holds a title word ("Washington, D.C. Today, …": not).
+                before = " ".join(tokens) if any(is_title_token(t) for t in tokens) else ""
+                tokens, groups = [_tidy(t) for t in groups["appos"].split()], {**groups, "appos": before}
             if groups.get("appos") and re.match(r"(?:he|she|they|it|we|i)\b", groups["appos"].strip(), re.I):
                 continue  # "… in San Francisco, he had worked … and said": a clause, not an apposition
             if groups.get("appos"):
@@ -303,6 +323,9 @@ def _attributions(sentence: str) -> list[tuple[tuple[int, int], list[str], str]]
                 extra = (extra + " " + groups["of"].strip()).strip()
             if not extra:
                 extra = _trailing_title(sentence[m.end():])
+                if extra and not _has_full_name(tokens) and _bare_full_name(extra.split()):
+                    # "said HR.com's CEO and Chief Instigator, Debbie McGrath.": the name follows the role.
+                    tokens, extra = [_tidy(t) for t in extra.split()], " ".join(tokens)
             hits.append((m.start(), m.end(), tokens, extra))
     hits.sort(key=lambda h: h[0])
     return [((start, end), tokens, extra) for start, end, tokens, extra in hits]
@@ -327,6 +350,29 @@ def _has_full_name(tokens: list[str]) -> bool:
     picked = [pick_person(part) for part in _split_conjunction(tokens)]
     return any(p and (len(p[1]) >= 2 or (p[0] and bare(p[0][-1]) in FIRST_NAME_STYLES | {"baroness", "baron"}))
                for p in picked)
+
+
+_DATELINE_END = re.compile(r"[\u2013\u2014)]|--|(?<!\w)-(?!\w)")
+
+
+def _after_dateline(tokens: list[str]) -> list[str]:
+    """Title words without a dateline glued before them ("WASHINGTON, DC – Congresswoman Barbara Lee"): what
+    follows the last dash or closing parenthesis, when a title word is there."""
+    text = " ".join(tokens)
+    ends = list(_DATELINE_END.finditer(text))
+    if not ends:
+        return tokens
+    after = text[ends[-1].end():].split()
+    return after if any(is_title_token(t) for t in after) else tokens
+
+
+def _bare_full_name(tokens: list[str]) -> bool:
+    """"Debbie McGrath": two to four name words and nothing else."""
+    tokens = [_tidy(t) for t in tokens]
+    return 2 <= len(tokens) <= 4 and all(is_name_token(t) for t in tokens) and not _INITIAL_ONLY.match(tokens[-1])
+
+
+_INITIAL_ONLY = re.compile(r"^(?:[A-Z]\.)+$")
 
 
 def _trailing_title(rest: str) -> str:
