@@ -17,7 +17,7 @@ import click
 
 from archive.people import group_people, person_key, same_person
 from archive.store import ArchiveError, IndexHome, IndexReader, default_index_path, read_manifest
-from indexer.extract.names import PARTICLES, SUFFIXES, is_name_token, is_title_token
+from indexer.extract.names import GIVEN_NAME_TITLES, PARTICLES, SUFFIXES, is_name_token, is_title_token
 from indexer.extract.organisations import looks_like_organisation
 from indexer.extract.titles import is_generic, looks_cut
 from indexer.folders import folder_of, subfolder_sizes
@@ -35,8 +35,11 @@ def looks_like_person(name: str) -> bool:
     if len(tokens) == 1:
         return is_name_token(tokens[0])
     # A surname may be a title word ("Bishop"); a title word before the surname is a glued title.
-    return (all(is_name_token(t) or t.strip(".").lower() in PARTICLES or i == len(tokens) - 1 for i, t in enumerate(tokens))
-            and not any(is_title_token(t) for t in tokens[:-1]))
+    # A title word may also be a first name ("Dean Heller").
+    first_name = tokens[0].strip(".").lower() in GIVEN_NAME_TITLES
+    return (all(is_name_token(t) or t.strip(".").lower() in PARTICLES or i == len(tokens) - 1 or (i == 0 and first_name)
+                for i, t in enumerate(tokens))
+            and not any(is_title_token(t) for t in tokens[int(first_name):-1]))
 
 
 @dataclass

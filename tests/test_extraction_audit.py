@@ -13,6 +13,7 @@ from indexer.audit import audit_command, looks_like_person, split_people
 def test_people_and_not_people():
     assert looks_like_person("John P. Carlin") and looks_like_person("Sanford D. Bishop, Jr.")
     assert looks_like_person('Earl L. "Buddy" Carter')
+    assert looks_like_person("Dean Heller") and not looks_like_person("Dean Attorney Holder")
     for value in ("U.S. Postal", "Occupational Safety Administration", "Rear Adm",
                   "Attorney General Holder"):
         assert not looks_like_person(value), value

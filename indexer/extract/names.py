@@ -34,6 +34,8 @@ PARTICLES = {"de", "da", "del", "della", "van", "von", "der", "den", "la", "le",
 SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 # Title words that are also common surnames: after a lone first name they end the name ("Madeleine Dean").
 SURNAME_TITLES = {"dean", "bishop", "judge", "marshal", "mayor", "chancellor", "pastor"}
+# Title words that are also common first names: before a surname no one else in the release has ("Dean Heller").
+GIVEN_NAME_TITLES = {"dean"}
 _INITIAL = re.compile(r"^[A-Z]\.?$|^(?:[A-Z]\.){1,3}[A-Z]\.?$")
 _LOWER = "a-z\u00df-\u00f6\u00f8-\u00ff"
 _PART = rf"(?:[OD]['\u2019])?(?:Mc|Mac)?[A-Z\u00c0-\u00de][{_LOWER}]+(?:[A-Z][{_LOWER}]+)?"

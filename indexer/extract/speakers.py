@@ -15,6 +15,7 @@ from archive.model import Speaker
 from archive.people import same_person
 from indexer.extract.names import (
     FIRST_NAME_STYLES,
+    GIVEN_NAME_TITLES,
     HONORIFICS,
     SUFFIXES,
     bare,
@@ -75,8 +76,6 @@ _DASHED = re.compile(r"(?<=\w)--(?=\w)")  # "SAN FRANCISCO--Francisco J. Hernand
 _NICKNAME = re.compile(r"(?<=[a-z])\s+\((?:[A-Z][a-z]+|\u201c[^\u201d]{1,20}\u201d|\"[^\"]{1,20}\")\)(?=\s+[A-Z])")
 
 
-# Title words that are also common first names ("Dean Heller").
-GIVEN_NAME_TITLES = {"dean"}
 # Words that end a title's object, not start a name: a lone capitalised word after them is an organisation.
 CONNECTORS = {"of", "for", "in", "from", "and", "at", "by", "with", "to", "on"}
 
