@@ -83,6 +83,12 @@ def test_speaker_pages_of_the_most_quoted_people(page, samples_server):
         assert page.locator("blockquote.speaker-quote").count() >= 1
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 1280
+        # The releases-per-year strip: a low band of accent-coloured bars, 28px a year at most.
+        years = page.request.get(f"{samples_server}/api/speakers/{person['slug']}").json()["years"]
+        box = page.locator("svg.speaker-timeline").bounding_box()
+        assert box["height"] <= 80 and box["width"] <= 28 * len(years) + 1, box
+        fill = page.evaluate("getComputedStyle(document.querySelector('svg.speaker-timeline rect')).fill")
+        assert fill not in ("rgb(0, 0, 0)", "black"), fill
         shot(page, f"speaker-{person['slug']}")
     link = page.locator("blockquote.speaker-quote footer a").first
     href = link.get_attribute("href")
