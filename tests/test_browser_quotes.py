@@ -39,9 +39,11 @@ def page(browser, samples_server):  # noqa: F811
 
 def copy(page, selector: str) -> str:  # type: ignore[no-untyped-def]
     """Click the Copy button placed after ``selector`` and read what reached the clipboard."""
+    from playwright.sync_api import expect
+
     button = page.locator(f"{selector} + button.copy-button").first
     button.click()
-    assert button.inner_text() == "Copied"
+    expect(button).to_have_text("Copied")  # written once the clipboard has the text (asynchronously)
     return page.evaluate("navigator.clipboard.readText()")
 
 
