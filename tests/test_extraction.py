@@ -157,6 +157,8 @@ def test_member_office_follows_how_the_release_names_the_member():
 def test_issuer_from_about_section_headline_and_contact_block():
     assert organisation_from_text(["Body.", "About Finch Labs", "Finch Labs makes sensors."]) == "Finch Labs"
     assert organisation_from_text(["Body.", "About Orbit Corp. Founded in 1990, Orbit builds satellites."]) == "Orbit Corp."
+    # The heading lost its line break and its space: the colon still ends it.
+    assert organisation_from_text(["Body.", "About Finch Labs:Finch Labs makes sensors."]) == "Finch Labs"
     assert organisation_from_headline("Tidewater Bank Reports Record Deposits") == "Tidewater Bank"
     assert organisation_from_text(["Body text here.", "Harbor Dental Group", "120 Main Street, Suite 4"]) == "Harbor Dental Group"
 

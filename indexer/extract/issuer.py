@@ -217,7 +217,8 @@ def _about_name(rest: str) -> str:
     first = rest.split()[0] if rest.split() else ""
     if len(first) > 2:
         rest = re.sub(rf"(?<=[a-z.])(?={re.escape(first)})", " ", rest)
-    head = re.split(r"\s*[:\u2013\u2014]\s+|\s+-\s+", rest, maxsplit=1)
+    # The heading's colon ends it, even with the text glued on ("About CryptoHeap:CryptoHeap is …").
+    head = re.split(r"\s*[:\u2013\u2014]\s+|:(?=[A-Z])|\s+-\s+", rest, maxsplit=1)
     if len(head) == 2 and head[0].strip().lower() in _GENERIC_HEADINGS:
         return _about_name(head[1])  # "About the Author: Jane Roe …" is about Jane Roe
     if len(head) == 2 and len(head[0].split()) <= 8:
