@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from collections import Counter
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import partial
@@ -137,13 +139,15 @@ class SpeakerTable:
                         continue
                     person.quotes += quotes
                     if title:
-                        seen = titles[id(person)].setdefault(title.casefold(), [title, day, day, 0])
+                        seen = titles[id(person)].setdefault(_title_key(title), [title, day, day, 0, Counter()])
                         if day:
                             seen[1] = day if not seen[1] else min(seen[1], day)
                             seen[2] = max(seen[2], day)
                         seen[3] += 1
+                        seen[4][title] += 1
         for person in people:
-            kept = sorted(titles[id(person)].values(), key=lambda t: -t[3])[:MAX_TITLES]
+            kept = [[t[4].most_common(1)[0][0], *t[1:4]]  # each title as releases most often write it
+                    for t in sorted(titles[id(person)].values(), key=lambda t: -t[3])[:MAX_TITLES]]
             person.titles = sorted((TitleSeen(*t) for t in kept), key=lambda t: (not t.first, t.first, -t.releases))
         people.sort(key=lambda p: (-releases.get(p.name, 0), p.name.casefold()))
         _assign_slugs(people)
@@ -181,6 +185,13 @@ def _segment_speakers(segment: Any, lock: Any) -> list[list[Any]]:
         if speakers:
             found.append([doc, speakers])
     return found
+
+
+def _title_key(title: str) -> str:
+    """One key for the ways releases write one title: case, punctuation and articles aside, "of" and "for"
+    alike ("Assistant Attorney General, for the Civil Rights Division" = "… of the Civil Rights Division")."""
+    words = re.sub(r"[^\w\s]", " ", title.casefold()).split()
+    return " ".join("of" if w == "for" else w for w in words if w not in {"the", "a", "an"})
 
 
 def _assign_slugs(people: list[Person]) -> None:

@@ -60,7 +60,8 @@ def test_titles_carry_the_dates_they_were_seen(samples_client, sample_records):
     assert (congresswoman["first_seen"], congresswoman["last_seen"]) == (min(expected), max(expected))
     assert congresswoman["releases"] == len(expected)
     body = samples_client.get("/speakers/barbara-lee").get_data(as_text=True)
-    assert f"<td>Congresswoman</td><td>{min(expected)} – {max(expected)}</td>" in body
+    assert (f'<td>Congresswoman</td><td><span class="day">{min(expected)}</span> – '
+            f'<span class="day">{max(expected)}</span></td>') in body
 
 
 def test_quotes_in_date_order_link_to_the_paragraph_that_holds_them(samples_client, samples):
@@ -200,3 +201,20 @@ def test_the_table_written_at_commit_is_what_an_older_index_builds_in_memory(sam
         saved = SpeakerTable.load(snap.path)
         built = SpeakerTable.build(snap.searcher.reader(), snap.tables, snap.lock)
     assert saved is not None and saved.people == built.people and saved.aliases == built.aliases
+
+
+def test_one_title_written_several_ways_is_one_row_under_its_commonest_spelling(tmp_path: Path):
+    folder = tmp_path / "releases"
+    folder.mkdir()
+    ways = ["Assistant Attorney General of the Civil Rights Division", "Assistant Attorney General, for the Civil "
+            "Rights Division", "Assistant Attorney General of the Civil Rights Division"]
+    for n, title in enumerate(ways, start=1):
+        (folder / f"2024-05-0{n}-release-{n}.md").write_text(
+            f"# Justice Department Settles Case Number {n}\n\nWASHINGTON, May {n}, 2024 \u2014 The department settled "
+            f"case number {n} with the county today.\n\n\"This settlement protects every voter in the county,\" "
+            f"said Jane Q. Roe, {title}.\n", encoding="utf-8")
+    home = IndexHome(tmp_path / "index")
+    run_index([folder], home, jobs=1)
+    data = create_app({"INDEX_PATH": str(home.path)}).test_client().get("/api/speakers/jane-roe").get_json()
+    assert [(t["title"], t["releases"]) for t in data["titles"]] == [
+        ("Assistant Attorney General of the Civil Rights Division", 3)]
