@@ -132,6 +132,11 @@ def test_statement_issued_makes_the_member_a_speaker():
     ("(Washington, DC) Congresswoman Barbara Lee said the bill falls short.", [("Barbara Lee", "Congresswoman")]),
     ("Washington, D.C. Today, U.S. Senator Joe Manchin issued the following statement on the vote:",
      [("Joe Manchin", "U.S. Senator")]),
+    # A dateline set in capitals with no dash; a member's party and state between name and verb.
+    ("WASHINGTON, DC Congresswoman Barbara Lee said the bill falls short.", [("Barbara Lee", "Congresswoman")]),
+    ("WASHINGTON U.S. Senator Gary Peters (MI) released the following statement on the vote:",
+     [("Gary Peters", "U.S. Senator")]),
+    ("HWPL Chairman Man-Hee Lee said the summit was a success.", [("Man-Hee Lee", "HWPL Chairman")]),
     # A title word that is also a surname ends a name; one that is also a first name starts one.
     ('"We will act," said Congresswoman Madeleine Dean.', [("Madeleine Dean", "Congresswoman")]),
     ('"We will act," said Rep. Sanford Bishop.', [("Sanford Bishop", "Rep")]),

@@ -39,7 +39,9 @@ _VERBS = (
     r"describes|detailed|outlined|commented|stating|saying|adding|noting|explaining|asked|asks"
 )
 _TOKEN = r"(?:[A-Z][\w'\u2019./-]*|(?:de|da|del|van|von|der|la|le|bin|al|in|of|for|the)(?=\s+[A-Z]))"
-_PERSON = rf"(?P<who>{_TOKEN}(?:\s+(?:and\s+)?{_TOKEN}){{0,12}}(?:,?\s+(?:Jr|Sr)\.?)?)"
+# A member's party and state or district after the name ("Mitch McConnell (R-KY)", "Mike Quigley (IL-05)").
+_PARTY = r"(?:\s+\((?:[DRI]-[A-Z][\w.]{1,12}|[A-Z]{2}(?:-(?:\d{1,2}|AL))?)\))"
+_PERSON = rf"(?P<who>{_TOKEN}(?:\s+(?:and\s+)?{_TOKEN}){{0,12}}(?:,?\s+(?:Jr|Sr)\.?)?{_PARTY}?)"
 _APPOS = r"(?:,\s*(?P<appos>[^,;:\"\u201c\u201d]{2,140}?),?)"
 _OF = r"(?P<of>\s+(?:of|for|at|with)\s+(?:the\s+)?[A-Z][^,.;:\"\u201c\u201d]{2,100}?)?"
 ADVERB = r"(?:\s+(?:also|further|then|later|previously|once|recently|again|has|had|have|publicly|today|yesterday))*"
@@ -212,6 +214,8 @@ def extract_speakers(paragraphs: list[str], quotes: list[Quote] | tuple[Quote, .
     line ("— Minister of Health Pauline Frost") stands in the body under the quotation.
     """
     sentences = body_sentences(paragraphs)
+    if sentences:  # "WASHINGTON, DC Congresswoman Barbara Lee said": the dateline is no part of her title
+        sentences[0] = _CAPITALS_DATELINE.sub("", sentences[0], count=1)
     resolver = _Resolver(_people_named(sentences), sentences)
     cited = {f"\u2014 {q.attribution}": q for q in quotes}
     speakers: list[_Found] = []
@@ -270,6 +274,13 @@ def extract_speakers(paragraphs: list[str], quotes: list[Quote] | tuple[Quote, .
     return result
 
 
+# A dateline set in capitals at the very start of a release: a city of five letters or more (acronyms are
+# mostly shorter), maybe a second word, maybe a state ("DC", "D.C."; not "U.S."), then a comma, dash or space.
+_CAPITALS_DATELINE = re.compile(
+    r"^\(?[A-Z][A-Z'\u2019-]{4,}(?:\s[A-Z][A-Z'\u2019-]{2,})?(?:,?\s+(?:(?!U\.S\.)(?:[A-Z]\.){2}|[A-Z]{2}))?"
+    r"\)?(?:\s*[,\u2013\u2014:]+\s*|\s+-+\s*|--\s*|\s+)(?=\S)")
+
+
 def _cited(quote: Quote, speakers: list[_Found], position: int) -> _Found | None:
     """The speaker of a quotation the layout attributes; title and name split from the attribution line."""
     name, title = split_attribution(quote.attribution)
@@ -297,8 +308,8 @@ def _attributions(sentence: str) -> list[tuple[tuple[int, int], list[str], str]]
             # "The" / "In" are common) and quote-adjacent punctuation.
             while tokens and bare(tokens[0]) in {"the", "in", "on", "but", "and", "as", "while", "when", "today", "also"}:
                 tokens.pop(0)
-            if not tokens:
-                continue
+            if not tokens and not m.groupdict().get("appos"):
+                continue  # ("Today, U.S. Representative Mike Quigley issued …": the name is in the apposition)
             extra = ""
             groups = m.groupdict()
             appos = groups.get("appos") or ""
