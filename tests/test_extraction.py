@@ -137,6 +137,8 @@ def test_statement_issued_makes_the_member_a_speaker():
     ("WASHINGTON U.S. Senator Gary Peters (MI) released the following statement on the vote:",
      [("Gary Peters", "U.S. Senator")]),
     ("HWPL Chairman Man-Hee Lee said the summit was a success.", [("Man-Hee Lee", "HWPL Chairman")]),
+    ('Washington, DC Congresswoman Barbara Lee today joined her colleagues. "We must act," Lee said.',
+     [("Barbara Lee", "Congresswoman")]),
     # A title word that is also a surname ends a name; one that is also a first name starts one.
     ('"We will act," said Congresswoman Madeleine Dean.', [("Madeleine Dean", "Congresswoman")]),
     ('"We will act," said Rep. Sanford Bishop.', [("Sanford Bishop", "Rep")]),

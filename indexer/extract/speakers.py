@@ -138,6 +138,8 @@ def _people_named(sentences: list[str]) -> list[tuple[list[str], list[str]]]:
             context = [before.group(0).strip()] if before else []
             title, name = split_title_and_name(context + tokens)
             title = title[len(context):]
+            if context == [","] and len(title) > 1 and _STATE.match(title[0]):
+                title = title[1:]  # "Washington, DC Congresswoman Barbara Lee": the state ends the place
             if len(name) >= 2 and all(is_name_token(t) for t in name):
                 found.append((title, name))
     return found
@@ -274,6 +276,7 @@ def extract_speakers(paragraphs: list[str], quotes: list[Quote] | tuple[Quote, .
     return result
 
 
+_STATE = re.compile(r"^(?:[A-Z]{2}|(?!U\.S\.)(?:[A-Z]\.){2})$")  # "DC", "CA", "D.C." (not "U.S.")
 # A dateline set in capitals at the very start of a release: a city of five letters or more (acronyms are
 # mostly shorter), maybe a second word, maybe a state ("DC", "D.C."; not "U.S."), then a comma, dash or space.
 _CAPITALS_DATELINE = re.compile(
@@ -318,7 +321,10 @@ def _attributions(sentence: str) -> list[tuple[tuple[int, int], list[str], str]]
                 # "Minister of State for the Arts, Baroness Blackstone said": the name is in the apposition, and
                 # what stood before it is the title if it holds a title word ("Washington, D.C. Today, …": not).
                 before = " ".join(tokens) if any(is_title_token(t) for t in tokens) else ""
-                tokens, groups = [_tidy(t) for t in groups["appos"].split()], {**groups, "appos": before}
+                moved = [_tidy(t) for t in groups["appos"].split()]
+                if not before and len(moved) > 2 and _STATE.match(moved[0]):
+                    moved = moved[1:]  # "Washington, DC Congresswoman Barbara Lee": the state ends the place
+                tokens, groups = moved, {**groups, "appos": before}
             if groups.get("appos") and re.match(r"(?:he|she|they|it|we|i)\b", groups["appos"].strip(), re.I):
                 continue  # "… in San Francisco, he had worked … and said": a clause, not an apposition
             if groups.get("appos"):
