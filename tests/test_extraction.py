@@ -139,6 +139,11 @@ def test_statement_issued_makes_the_member_a_speaker():
     ("HWPL Chairman Man-Hee Lee said the summit was a success.", [("Man-Hee Lee", "HWPL Chairman")]),
     ('Washington, DC Congresswoman Barbara Lee today joined her colleagues. "We must act," Lee said.',
      [("Barbara Lee", "Congresswoman")]),
+    # A clause of the quote is no title; a long office is.
+    ('"This matters," Rep. Jane Roe said, I am very pleased with these committee assignments and look forward to them.',
+     [("Jane Roe", "Rep")]),
+    ('"We must act," said Special Agent in Charge Jane Roe of the Federal Bureau of Investigation Sacramento field '
+     'office.', [("Jane Roe", "Special Agent in Charge, of the Federal Bureau of Investigation Sacramento field office")]),
     # A title word that is also a surname ends a name; one that is also a first name starts one.
     ('"We will act," said Congresswoman Madeleine Dean.', [("Madeleine Dean", "Congresswoman")]),
     ('"We will act," said Rep. Sanford Bishop.', [("Sanford Bishop", "Rep")]),

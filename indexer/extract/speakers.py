@@ -353,7 +353,26 @@ _TRAILING_TITLE = re.compile(r",\s*((?:the\s+|an?\s+)?[A-Z][^.;\"\u201c\u201d]{1
 def _clean_title(title: str) -> str:
     """A title without the articles and stray commas that joining its pieces leaves ("the, Cyber Safety")."""
     parts = [re.sub(r"^(?:the|a|an)\b\s*|\s*\b(?:the|a|an)$", "", p.strip(), flags=re.I) for p in title.split(",")]
-    return ", ".join(p for p in parts if p)
+    return ", ".join(p for p in parts if p and _reads_as_title(p))
+
+
+_PERSONAL = {"we", "our", "my", "you", "your", "us"}  # as written: "US" and "World War I" are no pronouns
+
+
+def _reads_as_title(part: str) -> bool:
+    """Whether a piece of an apposition can be a title: a clause of the quote that slipped in ("I am pleased to see
+    that …", "power and resources of large media companies have grown over the last twenty years") cannot."""
+    words = part.split()
+    if any(w.strip(".,;:'\u2019") in _PERSONAL for w in words) or re.search(r"\bI\s+[a-z]", part):
+        return False
+    clause = (bool(words) and words[0][:1].islower() and len(words) > 8
+              and any(w.strip(".,;:") in _CLAUSE_WORDS for w in words))
+    return not clause or any(is_title_token(w) for w in words)
+
+
+# Words a clause has and a title does not.
+_CLAUSE_WORDS = {"is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "should", "that",
+                 "which", "because"}
 
 
 def _styled_name(tokens: list[str]) -> bool:
