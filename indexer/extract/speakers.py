@@ -276,11 +276,12 @@ def extract_speakers(paragraphs: list[str], quotes: list[Quote] | tuple[Quote, .
     return result
 
 
-_STATE = re.compile(r"^(?:[A-Z]{2}|(?!U\.S\.)(?:[A-Z]\.){2})$")  # "DC", "CA", "D.C." (not "U.S.")
+_STATE_CODE = r"(?:(?!U\.S\.)(?:[A-Z]\.){2}|[A-Z]{2})"  # "DC", "CA", "D.C." (not "U.S.")
+_STATE = re.compile(rf"^{_STATE_CODE}$")
 # A dateline set in capitals at the very start of a release: a city of five letters or more (acronyms are
 # mostly shorter), maybe a second word, maybe a state ("DC", "D.C."; not "U.S."), then a comma, dash or space.
 _CAPITALS_DATELINE = re.compile(
-    r"^\(?[A-Z][A-Z'\u2019-]{4,}(?:\s[A-Z][A-Z'\u2019-]{2,})?(?:,?\s+(?:(?!U\.S\.)(?:[A-Z]\.){2}|[A-Z]{2}))?"
+    rf"^\(?[A-Z][A-Z'\u2019-]{{4,}}(?:\s[A-Z][A-Z'\u2019-]{{2,}})?(?:,?\s+{_STATE_CODE})?"
     r"\)?(?:\s*[,\u2013\u2014:]+\s*|\s+-+\s*|--\s*|\s+)(?=\S)")
 
 
@@ -311,10 +312,10 @@ def _attributions(sentence: str) -> list[tuple[tuple[int, int], list[str], str]]
             # "The" / "In" are common) and quote-adjacent punctuation.
             while tokens and bare(tokens[0]) in {"the", "in", "on", "but", "and", "as", "while", "when", "today", "also"}:
                 tokens.pop(0)
-            if not tokens and not m.groupdict().get("appos"):
+            groups = m.groupdict()
+            if not tokens and not groups.get("appos"):
                 continue  # ("Today, U.S. Representative Mike Quigley issued …": the name is in the apposition)
             extra = ""
-            groups = m.groupdict()
             appos = groups.get("appos") or ""
             if appos and ((not _has_full_name(tokens) and _has_full_name(appos.split()))
                           or (_styled_name(appos.split()) and not _styled_name(tokens))):
