@@ -38,8 +38,8 @@ def build_release(draft: Draft, wire_hint: str = "", profile: FolderProfile | No
         issuer = draft.author  # an export's author field naming an office or agency
     elif draft.format == "json" and draft.author and (draft.author_role or _legislature(draft.url)):
         # A member of a legislature issues through their office and speaks in their own releases.
-        issuer, written = member_office(draft.author, draft.author_role, draft.url, draft.paragraphs)
-        speakers = _with_member(speakers, written, draft)
+        issuer, written, role = member_office(draft.author, draft.author_role, draft.url, draft.paragraphs)
+        speakers = _with_member(speakers, written, role, draft)
     issuer = issuer or expand_acronym(choose_issuer(draft, title, wire or wire_hint, profile, lead), draft.paragraphs)
     issuer = with_article(as_author(issuer), draft.paragraphs)
     return Release(
@@ -78,7 +78,7 @@ def _lead_sentence(paragraphs: list[str]) -> str:
     return first
 
 
-def _with_member(speakers: list[Speaker], member: str, draft: Draft) -> list[Speaker]:
+def _with_member(speakers: list[Speaker], member: str, role: str, draft: Draft) -> list[Speaker]:
     """The issuing member of Congress speaks in their own release unless the text quotes only others."""
     key = person_key(member)
     for s in speakers:
@@ -89,7 +89,7 @@ def _with_member(speakers: list[Speaker], member: str, draft: Draft) -> list[Spe
     first_person = re.search(r"\b(?:I|I'm|I've|my)\b", text)
     surname_named = re.search(rf"\b{re.escape(key[1])}\b", text, re.I)
     if first_person or surname_named:
-        return [Speaker(member, draft.author_role and {"senate": "Senator", "house": "Representative"}.get(draft.author_role.lower(), "") or "")] + speakers
+        return [Speaker(member, role)] + speakers
     return speakers
 
 

@@ -137,6 +137,23 @@ def test_statement_issued_makes_the_member_a_speaker():
     ("WASHINGTON U.S. Senator Gary Peters (MI) released the following statement on the vote:",
      [("Gary Peters", "U.S. Senator")]),
     ("HWPL Chairman Man-Hee Lee said the summit was a success.", [("Man-Hee Lee", "HWPL Chairman")]),
+    # A dateline that lost its punctuation after a headline glued before it; a word of time.
+    ('Hale Statement on the Pipeline Review WASHINGTON Senator John Hale today issued the following statement: '
+     'We have waited long enough.', [("John Hale", "Senator")]),
+    ('For Immediate Release Contact: Ann Ruiz (510) 763-0370 Washington D.C. Congresswoman Barbara Lee (CA-09) '
+     'issued the following statement today:', [("Barbara Lee", "Congresswoman")]),
+    ('IMMEDIATE RELEASE August 1, 2012 WASHINGTON, D.C.-- Congressman Mark Amodei (NV-2) introduced a bill. '
+     '"It matters," said Amodei.', [("Mark Amodei", "Congressman")]),
+    ("Monday, March 4, 2013 WASHINGTON, D.C. U.S. Senator Martin Heinrich (D-N.M.) issued the following statement:",
+     [("Martin Heinrich", "U.S. Senator")]),
+    ("Tonight Attorney General Jeff Sessions issued the following statement: The people deserve it.",
+     [("Jeff Sessions", "Attorney General")]),
+    # An acronym or a company's name in capitals is no dateline.
+    ('"We grow," said Harbor DX CEO Ann Lowe.', [("Ann Lowe", "Harbor DX CEO")]),
+    ('"Buckle up," said NHTSA Acting Administrator Dale Fry.', [("Dale Fry", "NHTSA Acting Administrator")]),
+    # A lone place in ordinary case qualifies the title.
+    ('"It is done," said Oakland Mayor Ronald Dellums.', [("Ronald Dellums", "Oakland Mayor")]),
+    ('"It is done," said Washington Attorney General Rob McKenna.', [("Rob McKenna", "Washington Attorney General")]),
     ('Washington, DC Congresswoman Barbara Lee today joined her colleagues. "We must act," Lee said.',
      [("Barbara Lee", "Congresswoman")]),
     # A clause of the quote is no title; a long office is.
@@ -159,10 +176,10 @@ def test_titles_and_names_where_datelines_and_title_words_blur_them(paragraph: s
 
 
 def test_member_office_follows_how_the_release_names_the_member():
-    issuer, written = member_office("Charles Grassman", "Senate", "https://www.grassman.senate.gov/news/1",
+    issuer, written, _ = member_office("Charles Grassman", "Senate", "https://www.grassman.senate.gov/news/1",
                                     ["Senator Chuck Grassman said the farm bill matters."])
     assert (issuer, written) == ("Office of Senator Chuck Grassman", "Chuck Grassman")
-    issuer, _ = member_office("Alma T. Ruiz", "House", "https://ruiz.house.gov/x", ["Congresswoman Alma Ruiz (NC-12) said."])
+    issuer, _, _ = member_office("Alma T. Ruiz", "House", "https://ruiz.house.gov/x", ["Congresswoman Alma Ruiz (NC-12) said."])
     assert issuer == "Office of Congresswoman Alma T. Ruiz"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -117,6 +118,19 @@ def test_congress_jsonl_member_becomes_issuer_and_speaker():
     assert release.issuer == "Office of Congresswoman Barbara Lee"
     assert release.speakers[0].name == "Barbara Lee"
     assert release.date == "2005-10-30"
+
+
+def test_a_members_release_names_them_by_their_sites_chamber_when_the_export_says_otherwise(tmp_path: Path):
+    from indexer.pipeline import build_release
+
+    record = {"url": "https://www.hale.senate.gov/news/rail", "title": "Hale Backs Rail Bill", "date": "2013-03-01",
+              "member": {"name": "John Hale", "chamber": "House"},  # the export's chamber is wrong
+              "text": "Hale Backs Rail Bill. I will vote for the rail bill because our towns need it."}
+    (tmp_path / "m.jsonl").write_text(json.dumps(record) + "\n")
+    [draft] = parse_file(tmp_path / "m.jsonl", "m.jsonl", load_mapping(None))
+    release = build_release(draft)
+    assert release.issuer == "Office of Senator John Hale"
+    assert [(s.name, s.title) for s in release.speakers] == [("John Hale", "Senator")]
 
 
 def test_decode_rejects_text_that_is_mostly_control_characters():

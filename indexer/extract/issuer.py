@@ -33,8 +33,9 @@ _TEXT_ROLES = {
 _TEXT_ROLE = re.compile(r"\b(Congresswoman|Congressman|Sen\.|Senator|Rep\.|Representative)\s+((?:[A-Z][\w.'\u2019-]*\s+){0,3})")
 
 
-def member_office(name: str, chamber: str, url: str, paragraphs: list[str]) -> tuple[str, str]:
-    """``Office of Senator Maria Cantwell`` and the member's name, as the release itself writes them."""
+def member_office(name: str, chamber: str, url: str, paragraphs: list[str]) -> tuple[str, str, str]:
+    """``Office of Senator Maria Cantwell``, the member's name and their role word, as the release itself writes
+    them (the role from the site's chamber when the release gives none: an export's chamber field may be wrong)."""
     host = urlsplit(url).netloc.lower()
     role = "Senator" if host.endswith("senate.gov") else "Representative" if host.endswith("house.gov") else _ROLE_WORDS.get(chamber.lower(), "")
     text = " ".join(paragraphs[:6])
@@ -51,7 +52,7 @@ def member_office(name: str, chamber: str, url: str, paragraphs: list[str]) -> t
             # The member's full name from the record, unless the release calls them by another first name.
             if first_written and bare_word(first_written) != bare_word(name.split()[0]):
                 written = clean_space(best.group(2) + surname)
-    return clean_space(f"Office of {role} {written}"), written
+    return clean_space(f"Office of {role} {written}"), written, role
 
 
 _WIRE_SERVICE = re.compile(r"news\s*wire|press\s*wire|\bwire\b|press\s*release", re.I)

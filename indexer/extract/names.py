@@ -112,8 +112,13 @@ def pick_person(tokens: list[str]) -> tuple[list[str], list[str], list[str]] | N
         return None
     after_title = [r for r in runs if r[0] > 0 and (is_title_token(tokens[r[0] - 1]) or tokens[r[0] - 1].endswith(","))]
     longer = [r for r in runs if r[1] - r[0] >= 2]
-    # A leading run followed by a title word is the title's object ("Public Safety Commissioner John Harrington").
-    leads_title = runs[0][1] < len(tokens) and is_title_token(tokens[runs[0][1]])
+    # A leading run followed by a title word is the title's object ("Public Safety Commissioner John Harrington"),
+    # or the end of a headline when a dateline in capitals stands between ("… Pipeline Review WASHINGTON Senator").
+    follows = runs[0][1]
+    while (follows < len(tokens) - 1 and re.fullmatch(r"[A-Z]{8,},?", tokens[follows])
+           and not is_title_token(tokens[follows])):
+        follows += 1
+    leads_title = follows < len(tokens) and is_title_token(tokens[follows])
     if runs[0][0] == 0 and (runs[0][1] - runs[0][0] >= 2 or not after_title) and not (leads_title and after_title):
         chosen = runs[0]
     elif after_title:

@@ -156,7 +156,7 @@ class _Resolver:
         for title, name in named:
             full = clean_name(name)
             if title and any(is_title_token(t) for t in title) and full not in self.titles:
-                self.titles[full] = " ".join(t for t in title if bare(t) not in HONORIFICS)
+                self.titles[full] = " ".join(t for t in _after_dateline(title) if bare(t) not in HONORIFICS)
             for key in self._keys(name):
                 bucket = self.by_surname.setdefault(key, [])
                 # "Sean Carlson" and "Sean K. Carlson" are one person: keep the fuller form.
@@ -392,14 +392,55 @@ _DATELINE_END = re.compile(r"[\u2013\u2014)]|--|(?<!\w)-(?!\w)")
 
 
 def _after_dateline(tokens: list[str]) -> list[str]:
-    """Title words without a dateline glued before them ("WASHINGTON, DC – Congresswoman Barbara Lee"): what
-    follows the last dash or closing parenthesis, when a title word is there."""
+    """Title words without a dateline glued before them: what follows the last dash or closing parenthesis
+    ("WASHINGTON, DC – Congresswoman Barbara Lee"), when a title word is there; else without a leading place
+    that reads as a dateline (see ``_dateline_words``) or a word of time ("Tonight Attorney General …")."""
     text = " ".join(tokens)
     ends = list(_DATELINE_END.finditer(text))
-    if not ends:
-        return tokens
-    after = text[ends[-1].end():].split()
-    return after if any(is_title_token(t) for t in after) else tokens
+    if ends:
+        after = text[ends[-1].end():].split()
+        if any(is_title_token(t) for t in after):
+            return after
+    while tokens and bare(tokens[0]) in _TIME_WORDS:
+        tokens = tokens[1:]
+    return tokens[_dateline_words(tokens):]
+
+
+# Two capitals are a state only when they are one ("Cloud DX CEO" is a company's name).
+_POSTAL = set("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC "
+              "ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI".split())
+
+
+def _is_state(token: str) -> bool:
+    return bool(_STATE.match(token)) and ("." in token or token in _POSTAL)
+
+
+_TIME_WORDS = {"today", "tonight", "yesterday", "earlier", "recently"}
+
+
+def _dateline_words(tokens: list[str]) -> int:
+    """How many leading words are a dateline that lost its punctuation: a place set in capitals and what precedes
+    it ("WASHINGTON Senator", "… Pipeline Review WASHINGTON Senator", "MINOT, N.D. Senators"), a place with its
+    state ("Washington D.C. Congresswoman"), or a state before "U.S." ("D.C. U.S. Senator"). A lone place in
+    ordinary case qualifies a title ("Oakland Mayor", "Washington Attorney General") and stays."""
+    first_title = next((i for i, t in enumerate(tokens) if is_title_token(t)), 0)
+    place = [t.rstrip(",") for t in tokens[:first_title]]
+    if place and place[-1] == "U.S.":
+        place = place[:-1]
+    if not place:
+        return 0
+    # A place in capitals ends the words before the title, whatever precedes it (a headline glued on). An acronym
+    # reads the same ("NHTSA Administrator", "FINTRX CEO"): only a long word, or one with its state, is a place.
+    capitals = next((i for i, t in enumerate(place) if t.isalpha() and t.isupper()
+                     and (len(t) >= 8 or (i + 1 < len(place) and _is_state(place[i + 1])))
+                     and all(u.isupper() for u in place[i:])), None)
+    if capitals is not None:
+        return len(place)
+    state_last = _is_state(place[-1])
+    after_us = first_title > len(place) and state_last
+    if len(place) <= 3 and state_last and (len(place) >= 2 or after_us):
+        return len(place)
+    return 0
 
 
 def _bare_full_name(tokens: list[str]) -> bool:
