@@ -151,6 +151,15 @@ def test_statement_issued_makes_the_member_a_speaker():
     # An acronym or a company's name in capitals is no dateline.
     ('"We grow," said Harbor DX CEO Ann Lowe.', [("Ann Lowe", "Harbor DX CEO")]),
     ('"Buckle up," said NHTSA Acting Administrator Dale Fry.', [("Dale Fry", "NHTSA Acting Administrator")]),
+    # What the person did is no title; a word ending in a particle's letters is no particle ("whi-le").
+    ("CEO Tom Larsen said drilling is expanding, while Executive VP Osvaldo Arce noted that the site is large.",
+     [("Tom Larsen", "CEO"), ("Osvaldo Arce", "Executive VP")]),
+    ('"We will keep going," said Rep. Yvonne Clarke, joined by 12 Members of the New York Delegation.',
+     [("Yvonne Clarke", "Rep")]),
+    ('"We will keep going," said Gary Peters, Senator, along with local veterans.', [("Gary Peters", "Senator")]),
+    # A church, a drug maker or a health service speaks through people; its name is none.
+    ('"All are welcome," said Grace Valley Church of Hope.', []),
+    ('"Results are strong," said Orbis Therapeutics in a statement.', []),
     # A lone place in ordinary case qualifies the title.
     ('"It is done," said Oakland Mayor Ronald Dellums.', [("Ronald Dellums", "Oakland Mayor")]),
     ('"It is done," said Washington Attorney General Rob McKenna.', [("Rob McKenna", "Washington Attorney General")]),

@@ -38,7 +38,7 @@ _VERBS = (
     r"announced that|believes|confirmed|discussed|discusses|spoke|speaks|talked|talks|informed|described|"
     r"describes|detailed|outlined|commented|stating|saying|adding|noting|explaining|asked|asks"
 )
-_TOKEN = r"(?:[A-Z][\w'\u2019./-]*|(?:de|da|del|van|von|der|la|le|bin|al|in|of|for|the)(?=\s+[A-Z]))"
+_TOKEN = r"(?:[A-Z][\w'\u2019./-]*|\b(?:de|da|del|van|von|der|la|le|bin|al|in|of|for|the)(?=\s+[A-Z]))"
 # A member's party and state or district after the name ("Mitch McConnell (R-KY)", "Mike Quigley (IL-05)").
 _PARTY = r"(?:\s+\((?:[DRI]-[A-Z][\w.]{1,12}|[A-Z]{2}(?:-(?:\d{1,2}|AL))?)\))"
 _PERSON = rf"(?P<who>{_TOKEN}(?:\s+(?:and\s+)?{_TOKEN}){{0,12}}(?:,?\s+(?:Jr|Sr)\.?)?{_PARTY}?)"
@@ -366,11 +366,17 @@ def _reads_as_title(part: str) -> bool:
     words = part.split()
     if any(w.strip(".,;:'\u2019") in _PERSONAL for w in words) or re.search(r"\bI\s+[a-z]", part):
         return False
+    if words and words[0].lower() in _CLAUSE_OPENERS:
+        return False  # "…, Despite being an Imam, …", "…, joined by Mayor Mike Spano": what they did, not who
     clause = (bool(words) and words[0][:1].islower() and len(words) > 8
               and any(w.strip(".,;:") in _CLAUSE_WORDS for w in words))
     return not clause or any(is_title_token(w) for w in words)
 
 
+# Words that open a clause or a circumstance, never a title.
+_CLAUSE_OPENERS = {"when", "despite", "although", "though", "because", "while", "after", "before", "since", "if",
+                   "unless", "joined", "along", "accompanied", "together", "alongside", "but", "who",
+                   "which", "where", "effort", "today", "tonight", "yesterday"}
 # Words a clause has and a title does not.
 _CLAUSE_WORDS = {"is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "should", "that",
                  "which", "because"}
