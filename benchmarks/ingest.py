@@ -6,7 +6,14 @@
 
 The ratio end-to-end / raw Whoosh says how well parsing and extraction hide behind the writer (target ≥ 0.8).
 
-    .venv/bin/python -m benchmarks.ingest [--limit N] [--skip-tantivy]
+    .venv/bin/python -m benchmarks.ingest [--skip-tantivy]
+
+With ``--base-code`` (another checkout: ``git archive <rev> | tar -x -C /tmp/base-code``), the end-to-end ingest
+of this checkout and of that one run side by side instead, each a fresh index in a process of its own, in
+alternating order for ``--rounds`` rounds, on the corpus or ``--subset`` files of it: the medians and the ratio
+of their rates say whether extraction got slower.
+
+    nice -n 5 .venv/bin/python -m benchmarks.ingest --base-code /tmp/base-code --subset 3000 --rounds 3
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import argparse
 import gc
 import json
 import shutil
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -97,11 +105,49 @@ def tantivy_baseline(records: list[dict], workdir: Path) -> dict:
             "index_mib": folder_size_mib(path)}
 
 
+def side_by_side(base_code: Path, subset: int | None, rounds: int) -> dict:
+    """Fresh ingests by this checkout and by ``base_code`` in turn (the order alternates), on the same files."""
+    from benchmarks.common import ROOT
+    from benchmarks.versions import index_run, subset_copy
+
+    work = Path(tempfile.mkdtemp(prefix="ingest-side-"))
+    try:
+        roots = subset_copy(corpus_paths(), work / "corpus", subset)
+        runs: dict[str, list[dict]] = {"ours": [], "base": []}
+        for n in range(rounds):
+            order = [("ours", ROOT), ("base", base_code)]
+            for side, code in order if n % 2 == 0 else order[::-1]:
+                index = work / f"{side}-{n}"
+                run = index_run(code, index, roots)
+                runs[side].append(run)
+                print(f"round {n + 1} {side:4s} {run['releases']:,} releases in {run['wall']:.1f} s", flush=True)
+                shutil.rmtree(index, ignore_errors=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    medians = {side: statistics.median(r["wall"] for r in rs) for side, rs in runs.items()}
+    releases = {side: rs[0]["releases"] for side, rs in runs.items()}
+    rates = {side: releases[side] / medians[side] for side in runs}
+    per_round = [round((b["wall"] / b["releases"]) / (o["wall"] / o["releases"]), 3)
+                 for o, b in zip(runs["ours"], runs["base"], strict=True)]
+    return {"files": subset, "rounds": rounds, "releases": releases,
+            "median_seconds": {k: round(v, 1) for k, v in medians.items()},
+            "rate": {k: round(v, 1) for k, v in rates.items()},
+            "ours_rate_over_base": round(rates["ours"] / rates["base"], 3), "per_round_ratio": per_round}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--skip-tantivy", action="store_true")
     parser.add_argument("--workdir", type=Path, default=None, help="Scratch folder (default: a temporary one).")
+    parser.add_argument("--base-code", type=Path, help="Another checkout: compare end-to-end ingest side by side.")
+    parser.add_argument("--subset", type=int, default=None, help="With --base-code: this many files of the corpus.")
+    parser.add_argument("--rounds", type=int, default=3, help="With --base-code: runs of each side.")
     args = parser.parse_args()
+    if args.base_code:
+        report = side_by_side(args.base_code.resolve(), args.subset, args.rounds)
+        print(json.dumps(report, indent=2))
+        print(f"saved {save('ingest-side-by-side', report)}")
+        return 0
     paths = corpus_paths()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="ingest-bench-"))
     try:

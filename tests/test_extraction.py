@@ -157,6 +157,11 @@ def test_statement_issued_makes_the_member_a_speaker():
     ('"We will keep going," said Rep. Yvonne Clarke, joined by 12 Members of the New York Delegation.',
      [("Yvonne Clarke", "Rep")]),
     ('"We will keep going," said Gary Peters, Senator, along with local veterans.', [("Gary Peters", "Senator")]),
+    # The name after the office its title names.
+    ('"We will enforce the law," said Assistant Attorney General for the Civil Rights Division Jane Roe.',
+     [("Jane Roe", "Assistant Attorney General for the Civil Rights Division")]),
+    # A compound surname written in full where a title vouches for it, and cut short elsewhere.
+    ('Congresswoman Sheila Jackson Lee spoke. "We must act," said Jackson Lee.', [("Sheila Jackson Lee", "Congresswoman")]),
     # A church, a drug maker or a health service speaks through people; its name is none.
     ('"All are welcome," said Grace Valley Church of Hope.', []),
     ('"Results are strong," said Orbis Therapeutics in a statement.', []),

@@ -192,7 +192,10 @@ class _Resolver:
             for s in speakers:
                 if same_person(s.name, full) and len(s.name) >= len(full):
                     return s.name
-            return full
+            # "… of Alabama Joyce White Vance" read as "White Vance": the release names her in full elsewhere.
+            # Only a name a title vouches for: "Follow Barbara Lee on X" is no fuller name.
+            fuller = [n for n in self.by_surname.get(bare(name[-1]), []) if n.endswith(" " + full) and n in self.titles]
+            return fuller[0] if fuller else full
         surname = bare(name[0])
         for s in reversed(speakers):
             tokens = [bare(t) for t in s.name.replace(",", "").split()]
@@ -230,7 +233,7 @@ def extract_speakers(paragraphs: list[str], quotes: list[Quote] | tuple[Quote, .
             continue
         hits = _attributions(sentence)
         attributed = False
-        for span, tokens, extra_title in hits:
+        for span, tokens, extra_title, after_office in hits:
             org_tail = False
             for part in _split_conjunction(tokens):
                 if org_tail:
@@ -253,6 +256,8 @@ def extract_speakers(paragraphs: list[str], quotes: list[Quote] | tuple[Quote, .
                     title_tokens, name_tokens = title_tokens[:-1], [title_tokens[-1], *name_tokens]
                 if len(name_tokens) == 1 and title_tokens and bare(title_tokens[-1]) in CONNECTORS:
                     continue  # "the President and CEO of Vuzix": the word ends an organisation's name
+                if after_office and (bare(title_tokens[-1]) in CONNECTORS or bare(name_tokens[-1]) in resolver.lower_words):
+                    continue  # "… of the Committee on Homeland Security", "… at Harford County Public Schools"
                 titled = bool(title_tokens) and any(is_title_token(t) for t in title_tokens)
                 honorific = bool(title_tokens) and bare(title_tokens[-1]) in {"mr", "mrs", "ms", "dr", "miss", "prof"}
                 style = bare(title_tokens[-1]) if title_tokens else ""
@@ -301,8 +306,10 @@ def _cited(quote: Quote, speakers: list[_Found], position: int) -> _Found | None
     return current
 
 
-def _attributions(sentence: str) -> list[tuple[tuple[int, int], list[str], str]]:
-    hits: list[tuple[int, int, list[str], str]] = []
+def _attributions(sentence: str) -> list[tuple[tuple[int, int], list[str], str, bool]]:
+    """Who each attribution of the sentence names: (span, title and name tokens, more title, whether the name
+    was read after the office the title names)."""
+    hits: list[tuple[int, int, list[str], str, bool]] = []
     for trigger, pattern in zip(_TRIGGERS, PATTERNS, strict=True):
         if not trigger.search(sentence):
             continue
@@ -316,6 +323,7 @@ def _attributions(sentence: str) -> list[tuple[tuple[int, int], list[str], str]]
             if not tokens and not groups.get("appos"):
                 continue  # ("Today, U.S. Representative Mike Quigley issued …": the name is in the apposition)
             extra = ""
+            after_office = False
             appos = groups.get("appos") or ""
             if appos and ((not _has_full_name(tokens) and _has_full_name(appos.split()))
                           or (_styled_name(appos.split()) and not _styled_name(tokens))):
@@ -337,15 +345,20 @@ def _attributions(sentence: str) -> list[tuple[tuple[int, int], list[str], str]]
             if groups.get("pre") and groups["pre"].strip():
                 tokens = groups["pre"].split() + tokens  # "said UCSC veterinarian Dave Casper"
             if groups.get("of"):
-                extra = (extra + " " + groups["of"].strip()).strip()
+                joined = tokens + [_tidy(t) for t in groups["of"].split()]
+                picked = pick_person(joined)
+                if not _has_full_name(tokens) and picked and len(picked[1]) >= 2 and not picked[2]:
+                    tokens, after_office = joined, True  # "said Assistant Attorney General for the … Division Jane Roe"
+                else:
+                    extra = (extra + " " + groups["of"].strip()).strip()
             if not extra:
                 extra = _trailing_title(sentence[m.end():])
                 if extra and not _has_full_name(tokens) and _bare_full_name(extra.split()):
                     # "said HR.com's CEO and Chief Instigator, Debbie McGrath.": the name follows the role.
                     tokens, extra = [_tidy(t) for t in extra.split()], " ".join(tokens)
-            hits.append((m.start(), m.end(), tokens, extra))
+            hits.append((m.start(), m.end(), tokens, extra, after_office))
     hits.sort(key=lambda h: h[0])
-    return [((start, end), tokens, extra) for start, end, tokens, extra in hits]
+    return [((start, end), tokens, extra, office) for start, end, tokens, extra, office in hits]
 
 
 _TRAILING_TITLE = re.compile(r",\s*((?:the\s+|an?\s+)?[A-Z][^.;\"\u201c\u201d]{1,120}?)\s*(?:[.;]\s*$|[.;]\s|$)")
