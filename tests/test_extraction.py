@@ -146,6 +146,8 @@ def test_statement_issued_makes_the_member_a_speaker():
      '"It matters," said Amodei.', [("Mark Amodei", "Congressman")]),
     ("Monday, March 4, 2013 WASHINGTON, D.C. U.S. Senator Martin Heinrich (D-N.M.) issued the following statement:",
      [("Martin Heinrich", "U.S. Senator")]),
+    ("WASHINGTON U.S. Senate Judiciary Committee Chairman Pat Leary said the bill is ready.",
+     [("Pat Leary", "U.S. Senate Judiciary Committee Chairman")]),
     ("Tonight Attorney General Jeff Sessions issued the following statement: The people deserve it.",
      [("Jeff Sessions", "Attorney General")]),
     # An acronym or a company's name in capitals is no dateline.

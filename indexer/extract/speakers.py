@@ -448,13 +448,12 @@ def _dateline_words(tokens: list[str]) -> int:
         place = place[:-1]
     if not place:
         return 0
-    # A place in capitals ends the words before the title, whatever precedes it (a headline glued on). An acronym
+    # A place in capitals (and its state) ends a dateline, whatever precedes it (a headline glued on). An acronym
     # reads the same ("NHTSA Administrator", "FINTRX CEO"): only a long word, or one with its state, is a place.
-    capitals = next((i for i, t in enumerate(place) if t.isalpha() and t.isupper()
-                     and (len(t) >= 8 or (i + 1 < len(place) and _is_state(place[i + 1])))
-                     and all(u.isupper() for u in place[i:])), None)
-    if capitals is not None:
-        return len(place)
+    for i in range(len(place) - 1, -1, -1):
+        with_state = i + 1 < len(place) and _is_state(place[i + 1])
+        if place[i].isalpha() and place[i].isupper() and (len(place[i]) >= 8 or with_state):
+            return i + 1 + with_state
     state_last = _is_state(place[-1])
     after_us = first_title > len(place) and state_last
     if len(place) <= 3 and state_last and (len(place) >= 2 or after_us):
