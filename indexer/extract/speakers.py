@@ -138,7 +138,7 @@ def _people_named(sentences: list[str]) -> list[tuple[list[str], list[str]]]:
             context = [before.group(0).strip()] if before else []
             title, name = split_title_and_name(context + tokens)
             title = title[len(context):]
-            if context == [","] and len(title) > 1 and _STATE.match(title[0]):
+            if context == [","] and len(title) > 1 and _is_state(title[0]):
                 title = title[1:]  # "Washington, DC Congresswoman Barbara Lee": the state ends the place
             if len(name) >= 2 and all(is_name_token(t) for t in name):
                 found.append((title, name))
@@ -331,7 +331,7 @@ def _attributions(sentence: str) -> list[tuple[tuple[int, int], list[str], str, 
                 # what stood before it is the title if it holds a title word ("Washington, D.C. Today, …": not).
                 before = " ".join(tokens) if any(is_title_token(t) for t in tokens) else ""
                 moved = [_tidy(t) for t in groups["appos"].split()]
-                if not before and len(moved) > 2 and _STATE.match(moved[0]):
+                if not before and len(moved) > 2 and _is_state(moved[0]):
                     moved = moved[1:]  # "Washington, DC Congresswoman Barbara Lee": the state ends the place
                 tokens, groups = moved, {**groups, "appos": before}
             if groups.get("appos") and re.match(r"(?:he|she|they|it|we|i)\b", groups["appos"].strip(), re.I):
