@@ -59,11 +59,12 @@ def speaker_spellings(postings: dict[str, dict[str, np.ndarray]]) -> tuple[list[
     return [display_facet_value(term) for term in terms], list(terms.values())
 
 
-def _merge_variants(values: list[str], docs: list[np.ndarray], issuer_of: np.ndarray
+def _merge_variants(values: list[str], docs: list[np.ndarray], people: list[tuple[int, list[int]]]
                     ) -> tuple[list[str], list[np.ndarray]]:
-    """One facet value per person across the archive: variants merge under the most frequent spelling."""
+    """One facet value per person across the archive (``people``, from :func:`people_of`): variants merge under
+    the most frequent spelling."""
     merged_values, merged_docs = [], []
-    for best, members in people_of(values, docs, issuer_of):
+    for best, members in people:
         merged_values.append(values[best])
         merged_docs.append(np.unique(np.concatenate([docs[i] for i in members])) if len(members) > 1 else docs[best])
     return merged_values, merged_docs
@@ -122,6 +123,9 @@ class FacetTables:
         self.leader = leader if leader is not None else np.arange(len(day), dtype=np.int64)
         # Documents folded into another, for Whoosh's ``mask=`` when a search has no other filter.
         self.folded = set(np.flatnonzero(self.leader != np.arange(len(day))).tolist())
+        # The people the speaker facet was grouped into, when built in this process (for the speaker table the
+        # same commit builds from the same postings; not saved).
+        self.people: list[tuple[int, list[int]]] | None = None
 
     def current_count(self) -> int:
         """Current releases (copies included; withdrawn releases and earlier versions not)."""
@@ -148,10 +152,13 @@ class FacetTables:
             column = reader.column_reader("day")
             day[:] = np.fromiter((column[i] for i in range(size)), dtype=np.int64, count=size)
         tables: dict[str, FacetTable] = {}
+        people: list[tuple[int, list[int]]] = []
         for facet in sorted(FACET_FIELDS, key=lambda f: f == "speaker"):  # the issuers first: people need them
             field = FACET_FIELDS[facet]
             if facet == "speaker":
-                values, docs = _merge_variants(*speaker_spellings(postings), issuers_of(size, tables["issuer"]))
+                spellings, spelling_docs = speaker_spellings(postings)
+                people = people_of(spellings, spelling_docs, issuers_of(size, tables["issuer"]))
+                values, docs = _merge_variants(spellings, spelling_docs, people)
             else:
                 values = [display_facet_value(term) for term in postings[field]]
                 docs = list(postings[field].values())
@@ -166,7 +173,9 @@ class FacetTables:
         searchable = live & (leader == np.arange(size))
         alive = live
         live = searchable & (status < WITHDRAWN_CODE)
-        return cls(tables, day, live, leader, status, searchable, alive)
+        built = cls(tables, day, live, leader, status, searchable, alive)
+        built.people = people
+        return built
 
     def save(self, gen: Path) -> None:
         arrays: dict[str, np.ndarray] = {"day": self.day, "live": self.live, "leader": self.leader,

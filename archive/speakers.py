@@ -112,7 +112,9 @@ class SpeakerTable:
             with lock:
                 postings = facet_postings(reader, fields=(FACET_FIELDS["speaker"],))
         spellings, docs = speaker_spellings(postings)
-        groups = people_of(spellings, docs, issuers_of(len(tables.day), tables.tables["issuer"]))
+        groups = tables.people  # grouped when the facet tables were built from these postings, in this commit
+        if groups is None:
+            groups = people_of(spellings, docs, issuers_of(len(tables.day), tables.tables["issuer"]))
         facet = tables.tables["speaker"]
         counts = np.bincount(facet.pair_value, minlength=len(facet.values))
         releases = {name: int(counts[i]) for i, name in enumerate(facet.values)}
