@@ -167,6 +167,7 @@ def test_statement_issued_makes_the_member_a_speaker():
     # A church, a drug maker or a health service speaks through people; its name is none.
     ('"All are welcome," said Grace Valley Church of Hope.', []),
     ('"Results are strong," said Orbis Therapeutics in a statement.', []),
+    ('"Gardens are rooms," said landscape architect Thomas D. Church.', [("Thomas D. Church", "landscape architect")]),
     # A lone place in ordinary case qualifies the title.
     ('"It is done," said Oakland Mayor Ronald Dellums.', [("Ronald Dellums", "Oakland Mayor")]),
     ('"It is done," said Washington Attorney General Rob McKenna.', [("Rob McKenna", "Washington Attorney General")]),

@@ -130,7 +130,7 @@ def pick_person(tokens: list[str]) -> tuple[list[str], list[str], list[str]] | N
     end += surname  # "Congresswoman Madeleine Dean", "Rep. Sanford Bishop": the title word is the surname
     if end < len(tokens) and bare(tokens[end]) in not_name_words() and tokens[end][:1].isupper():
         return None  # "Riverland Interfaith Council": the words name an organisation, not a person
-    if any(_is_org_word(t) for t in tokens[start:end]):
+    if any(_is_org_word(t) and not _initial_before(tokens, i) for i, t in enumerate(tokens[start:end], start)):
         return None  # "British Museum Trustees"
     start = max(start, name_start(tokens[:end - surname]))
     if start > 0 and bare(tokens[start - 1]) in {"of", "for", "at"} and end - start >= 3:
@@ -149,6 +149,11 @@ def _surname_title(tokens: list[str], start: int, end: int) -> bool:
     first = [t for t in tokens[start:end] if not _INITIAL.match(t)]
     titled = start == 0 or is_title_token(tokens[start - 1])
     return len(first) == 1 and titled and all(t in SUFFIXES for t in rest)
+
+
+def _initial_before(tokens: list[str], i: int) -> bool:
+    """"Thomas D. Church": after a middle initial, an organisation's word is a surname."""
+    return i >= 2 and bool(_INITIAL.match(tokens[i - 1])) and is_name_token(tokens[i - 2])
 
 
 def _is_org_word(token: str) -> bool:
@@ -192,7 +197,8 @@ def name_start(tokens: list[str]) -> int:
     start = end
     while start > 0:
         token = tokens[start - 1]
-        if not (is_name_token(token) or (bare(token) in PARTICLES and start < end)) or _is_org_word(token):
+        if not (is_name_token(token) or (bare(token) in PARTICLES and start < end)) or (
+                _is_org_word(token) and not _initial_before(tokens, start - 1)):
             break
         start -= 1
     before = bare(tokens[start - 1]) if start > 0 else ""
