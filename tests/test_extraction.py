@@ -164,6 +164,9 @@ def test_statement_issued_makes_the_member_a_speaker():
      [("Jane Roe", "Assistant Attorney General for the Civil Rights Division")]),
     # A compound surname written in full where a title vouches for it, and cut short elsewhere.
     ('Congresswoman Sheila Jackson Lee spoke. "We must act," said Jackson Lee.', [("Sheila Jackson Lee", "Congresswoman")]),
+    # …but not a clause after "of" that ends in names.
+    ("The Department of Justice is committed to enforcing the Matthew Shepard and James Byrd, Jr. Hate Crimes "
+     "Prevention Act, said U.S. Attorney Sally Yates.", [("Sally Yates", "U.S. Attorney")]),
     # A church, a drug maker or a health service speaks through people; its name is none.
     ('"All are welcome," said Grace Valley Church of Hope.', []),
     ('"Results are strong," said Orbis Therapeutics in a statement.', []),

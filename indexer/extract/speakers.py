@@ -256,7 +256,8 @@ def extract_speakers(paragraphs: list[str], quotes: list[Quote] | tuple[Quote, .
                     title_tokens, name_tokens = title_tokens[:-1], [title_tokens[-1], *name_tokens]
                 if len(name_tokens) == 1 and title_tokens and bare(title_tokens[-1]) in CONNECTORS:
                     continue  # "the President and CEO of Vuzix": the word ends an organisation's name
-                if after_office and (bare(title_tokens[-1]) in CONNECTORS or bare(name_tokens[-1]) in resolver.lower_words):
+                if after_office and (not title_tokens or bare(title_tokens[-1]) in CONNECTORS
+                                     or bare(name_tokens[-1]) in resolver.lower_words):
                     continue  # "… of the Committee on Homeland Security", "… at Harford County Public Schools"
                 titled = bool(title_tokens) and any(is_title_token(t) for t in title_tokens)
                 honorific = bool(title_tokens) and bare(title_tokens[-1]) in {"mr", "mrs", "ms", "dr", "miss", "prof"}
@@ -345,9 +346,12 @@ def _attributions(sentence: str) -> list[tuple[tuple[int, int], list[str], str, 
             if groups.get("pre") and groups["pre"].strip():
                 tokens = groups["pre"].split() + tokens  # "said UCSC veterinarian Dave Casper"
             if groups.get("of"):
-                joined = tokens + [_tidy(t) for t in groups["of"].split()]
+                office = [_tidy(t) for t in groups["of"].split()]
+                joined = tokens + office
                 picked = pick_person(joined)
-                if not _has_full_name(tokens) and picked and len(picked[1]) >= 2 and not picked[2]:
+                # Only an office's name: capitalised words and "of", "the", "and"… ("of Justice is committed": no).
+                named = all(t[:1].isupper() or t in CONNECTORS or t == "the" for t in office)
+                if named and not _has_full_name(tokens) and picked and len(picked[1]) >= 2 and not picked[2]:
                     tokens, after_office = joined, True  # "said Assistant Attorney General for the … Division Jane Roe"
                 else:
                     extra = (extra + " " + groups["of"].strip()).strip()
