@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from archive.alignment import folded_words
 from archive.search import SearchRequest, search
@@ -218,3 +219,25 @@ def test_one_title_written_several_ways_is_one_row_under_its_commonest_spelling(
     data = create_app({"INDEX_PATH": str(home.path)}).test_client().get("/api/speakers/jane-roe").get_json()
     assert [(t["title"], t["releases"]) for t in data["titles"]] == [
         ("Assistant Attorney General of the Civil Rights Division", 3)]
+
+
+def test_titles_seen_in_one_release_only_are_folded_when_there_are_many(tmp_path: Path):
+    folder = tmp_path / "releases"
+    folder.mkdir()
+    titles = ["Chair of the Harbor Board", "Chair of the Harbor Board", "Chair of the Harbor Board, at the pier",
+              "Chair of the Board of the Harbor", "Harbor Board Chair and sailor", "Chair, speaking at the dock",
+              "Chair of the Harbor Board since 2019", "Chair of the Port Authority and Harbor Board"]
+    for n, title in enumerate(titles, start=1):
+        (folder / f"2024-05-0{n}-release-{n}.md").write_text(
+            f"# Harbor News Number {n}\n\nPORTVILLE, May {n}, 2024 \u2014 The harbor board met for session {n} today."
+            f"\n\n\"The harbor stays open for every boat in session {n},\" said Mara Quint, {title}.\n",
+            encoding="utf-8")
+    home = IndexHome(tmp_path / "index")
+    run_index([folder], home, jobs=1)
+    client = create_app({"INDEX_PATH": str(home.path)}).test_client()
+    assert len(client.get("/api/speakers/mara-quint").get_json()["titles"]) == 7  # the JSON keeps every title
+    page = BeautifulSoup(client.get("/speakers/mara-quint").text, "lxml")
+    main, folded = page.select("table.titles")
+    assert [td.get_text() for td in main.select("tbody td:first-child")] == ["Chair of the Harbor Board"]
+    assert page.select_one("details.titles-once summary").get_text() == "6 more titles, each in one release"
+    assert len(folded.select("tr")) == 6
