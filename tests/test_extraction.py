@@ -154,7 +154,7 @@ def test_statement_issued_makes_the_member_a_speaker():
     ('"We grow," said Harbor DX CEO Ann Lowe.', [("Ann Lowe", "Harbor DX CEO")]),
     ('"Buckle up," said NHTSA Acting Administrator Dale Fry.', [("Dale Fry", "NHTSA Acting Administrator")]),
     # What the person did is no title; a word ending in a particle's letters is no particle ("whi-le").
-    ("CEO Tom Larsen said drilling is expanding, while Executive VP Osvaldo Arce noted that the site is large.",
+    ("CEO Tom Larsen said drilling is expanding, while Executive VP Dr. Osvaldo Arce noted that the site is large.",
      [("Tom Larsen", "CEO"), ("Osvaldo Arce", "Executive VP")]),
     ('"We will keep going," said Rep. Yvonne Clarke, joined by 12 Members of the New York Delegation.',
      [("Yvonne Clarke", "Rep")]),
