@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -19,7 +18,7 @@ from indexer.build import run_index
 from indexer.sources import parts
 from tests.stress.hostile_corpus import generate
 
-from .conftest import ROOT, free_port
+from .conftest import ROOT, serve
 from .test_browser import CHROMIUM
 
 CLEAR_REASONS = ("empty file", "binary file", "no release text", "not valid JSON", "not a JSON object",
@@ -60,14 +59,9 @@ def test_nothing_from_the_hostile_corpus_runs_in_the_browser(hostile):
     if CHROMIUM is None:
         pytest.skip("Debian's chromium is not installed (make test installs it)")
     sync_api = pytest.importorskip("playwright.sync_api")
-    from waitress.server import create_server
-
-    from web import create_app
-
     _folder, home, _summary = hostile
-    server = create_server(create_app({"INDEX_PATH": str(home.path)}), host="127.0.0.1", port=free_port(), threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    base = f"http://127.0.0.1:{server.effective_port}"
+    site = serve(home)
+    base = next(site)
     reader = IndexReader(home)
     ids = [r.id for r in reader.iter_releases()][:25]
     reader.close()
@@ -86,7 +80,7 @@ def test_nothing_from_the_hostile_corpus_runs_in_the_browser(hostile):
                 assert page.locator("x-injected, iframe[src*='evil'], img[onerror], [onload]").count() == 0, url
             browser.close()
     finally:
-        server.close()
+        site.close()
     assert [f for f in fired if f.startswith("dialog")] == []
     assert fired == [], "no inline script even tried to run (CSP reports would show it)"
 

@@ -3,7 +3,6 @@ feed's link. Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
-import threading
 import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -11,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from archive.store import IndexHome
-from tests.conftest import free_port
+from tests.conftest import serve
 from tests.test_browser import CHROMIUM, browser, page, run_axe, shot  # noqa: F401  (fixtures)
 from tests.versions_corpus import build
 
@@ -21,19 +20,13 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is n
 
 @pytest.fixture(scope="module")
 def versions_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from waitress.server import create_server
 
-    from web import create_app
 
     root = tmp_path_factory.mktemp("versions-browser")
     home = IndexHome(root / "index")
     versions_server_index[:] = [home.path]
     build(home, root / "releases")
-    server = create_server(create_app({"INDEX_PATH": str(home.path)}), host="127.0.0.1", port=free_port(), threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    yield from serve(home)
 
 
 def test_open_an_updated_release_compare_versions_and_follow_the_feed(page, versions_server):  # noqa: F811
