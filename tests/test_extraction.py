@@ -148,6 +148,8 @@ def test_statement_issued_makes_the_member_a_speaker():
      [("Martin Heinrich", "U.S. Senator")]),
     ("WASHINGTON U.S. Senate Judiciary Committee Chairman Pat Leary said the bill is ready.",
      [("Pat Leary", "U.S. Senate Judiciary Committee Chairman")]),
+    ("WASHINGTONAttorney General Eric Holder said the ruling protects every voter.",
+     [("Eric Holder", "Attorney General")]),
     ("Tonight Attorney General Jeff Sessions issued the following statement: The people deserve it.",
      [("Jeff Sessions", "Attorney General")]),
     # An acronym or a company's name in capitals is no dateline.
@@ -164,6 +166,8 @@ def test_statement_issued_makes_the_member_a_speaker():
      [("Jane Roe", "Assistant Attorney General for the Civil Rights Division")]),
     # A compound surname written in full where a title vouches for it, and cut short elsewhere.
     ('Congresswoman Sheila Jackson Lee spoke. "We must act," said Jackson Lee.', [("Sheila Jackson Lee", "Congresswoman")]),
+    ('"Care matters," said American College of Nurse-Midwives (ACNM) Chief Executive Officer Kara Hollis.',
+     [("Kara Hollis", "Chief Executive Officer")]),
     # …but not a clause after "of" that ends in names.
     ("The Department of Justice is committed to enforcing the Matthew Shepard and James Byrd, Jr. Hate Crimes "
      "Prevention Act, said U.S. Attorney Sally Yates.", [("Sally Yates", "U.S. Attorney")]),

@@ -121,6 +121,9 @@ def test_datelines_only_where_the_text_has_one():
     assert parse_dateline(["Joseph Hassan Farrokh, 24, of Woodbridge, Virginia, pleaded guilty."]) == ("", "")
     assert parse_dateline(["Yesterday, the court ruled for the plaintiffs."]) == ("", "")
     assert parse_dateline(["Tampa, FL -- Wellness Eternal today released a report."]) == ("Tampa, FL", "")
+    # The page lost the space between its dateline and the text; a brand glues shorter capitals.
+    assert parse_dateline(["WASHINGTONThe Justice Department filed suit today."]) == ("WASHINGTON", "")
+    assert parse_dateline(["DREAMers rallied in Phoenix today."]) == ("", "")
 
 
 def test_no_record_of_hostile_text_costs_more_than_two_seconds_of_cpu():

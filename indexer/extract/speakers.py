@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from archive.model import Speaker
 from archive.people import same_person
+from indexer.extract.dateline import GLUED_DATELINE
 from indexer.extract.names import (
     FIRST_NAME_STYLES,
     GIVEN_NAME_TITLES,
@@ -121,7 +122,7 @@ def body_sentences(paragraphs: list[str]) -> list[str]:
         budget -= len(text)
         if budget < 0:
             break
-        text = _NICKNAME.sub("", _DASHED.sub(" \u2014 ", text))
+        text = _NICKNAME.sub("", _DASHED.sub(" \u2014 ", GLUED_DATELINE.sub("\\1 \u2014 ", text)))
         sentences.extend(piece for sentence in split_sentences(text) for piece in _bounded(sentence))
     return sentences
 
@@ -349,8 +350,10 @@ def _attributions(sentence: str) -> list[tuple[tuple[int, int], list[str], str, 
                 office = [_tidy(t) for t in groups["of"].split()]
                 joined = tokens + office
                 picked = pick_person(joined)
-                # Only an office's name: capitalised words and "of", "the", "and"… ("of Justice is committed": no).
-                named = all(t[:1].isupper() or t in CONNECTORS or t == "the" for t in office)
+                # Only an office's name: capitalised words, "(ACNM)", "of", "the", "and"… and at most one other
+                # word ("of Connecticut alumnus"); "of Justice is committed to enforcing the …" is a clause.
+                lower = [t for t in office if not t.lstrip("(")[:1].isupper() and t not in CONNECTORS and t != "the"]
+                named = len(lower) <= 1
                 if named and not _has_full_name(tokens) and picked and len(picked[1]) >= 2 and not picked[2]:
                     tokens, after_office = joined, True  # "said Assistant Attorney General for the … Division Jane Roe"
                 else:
