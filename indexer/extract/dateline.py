@@ -16,14 +16,21 @@ _WORD = r"[A-Z][A-Za-z.'\u2019-]*"
 _PLACE = re.compile(rf"^\(?({_WORD}(?:\s{_WORD}){{0,3}}(?:,\s*{_WORD}(?:\s{_WORD}){{0,3}}){{0,2}})"
                     rf"(?=\s*(?:--|-\s|[\u2013\u2014]|\((?=[^)]{{0,60}}(?:\d{{4}}|\.|[Ww]ire|[Nn]ews|[Pp]ress))|/|"
                     rf",?\s*(?:{_MONTHS})\.?\s\d|,\s*\d{{1,2}}\s(?:{_MONTHS})))")
+# A word in capitals this long is a place ("WASHINGTON"), not an acronym ("NHTSA", "FINTRX") or a brand's piece
+# ("DREAMers", "LATINAFest"), wherever a dateline lost its punctuation.
+PLACE_CAPITALS = 8
 # Or a place in capitals, as most datelines are set ("WASHINGTON A Detroit man …" once its dash is lost), even
 # glued to the first word when the page lost the space too (see GLUED_DATELINE).
 _CAPS_PLACE = re.compile(r"^((?:[A-Z][A-Z.'\u2019-]{2,})(?:[ ,]{1,2}[A-Z][A-Z.'\u2019-]+){0,3})"
-                         r"(?=\s*(?:[,(/\u2013\u2014-]|\s[A-Z])|(?<=[A-Z]{8})[A-Z][a-z])")
-# "WASHINGTONAttorney General Eric Holder …": a long word in capitals glued to a capitalised one opens a paragraph
-# (pages that set the dateline in its own element lose the space and the dash). Brand names glue shorter pieces
-# ("DREAMers", "LATINAFest"), so eight capitals are asked for.
-GLUED_DATELINE = re.compile(r"^([A-Z]{8,})(?=[A-Z][a-z])")
+                         rf"(?=\s*(?:[,(/\u2013\u2014-]|\s[A-Z])|(?<=[A-Z]{{{PLACE_CAPITALS}}})[A-Z][a-z])")
+# "WASHINGTONAttorney General Eric Holder …": such a place glued to a capitalised word opens a paragraph (pages
+# that set the dateline in its own element lose the space and the dash).
+GLUED_DATELINE = re.compile(rf"^([A-Z]{{{PLACE_CAPITALS},}})(?=[A-Z][a-z])")
+
+
+def is_capitals_place(word: str) -> bool:
+    """A word in capitals long enough to be a dateline's place (see ``PLACE_CAPITALS``)."""
+    return len(word) >= PLACE_CAPITALS and word.isalpha() and word.isupper()
 
 
 def parse_dateline(paragraphs: list[str]) -> tuple[str, str]:

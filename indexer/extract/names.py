@@ -6,6 +6,8 @@ import re
 from functools import cache
 from pathlib import Path
 
+from indexer.extract.dateline import is_capitals_place
+
 DATA = Path(__file__).with_name("data")
 
 
@@ -115,7 +117,7 @@ def pick_person(tokens: list[str]) -> tuple[list[str], list[str], list[str]] | N
     # A leading run followed by a title word is the title's object ("Public Safety Commissioner John Harrington"),
     # or the end of a headline when a dateline in capitals stands between ("… Pipeline Review WASHINGTON Senator").
     follows = runs[0][1]
-    while (follows < len(tokens) - 1 and re.fullmatch(r"[A-Z]{8,},?", tokens[follows])
+    while (follows < len(tokens) - 1 and is_capitals_place(tokens[follows].rstrip(","))
            and not is_title_token(tokens[follows])):
         follows += 1
     leads_title = follows < len(tokens) and is_title_token(tokens[follows])

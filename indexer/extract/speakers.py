@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from archive.model import Speaker
 from archive.people import same_person
-from indexer.extract.dateline import GLUED_DATELINE
+from indexer.extract.dateline import GLUED_DATELINE, is_capitals_place
 from indexer.extract.names import (
     FIRST_NAME_STYLES,
     GIVEN_NAME_TITLES,
@@ -377,6 +377,7 @@ def _clean_title(title: str) -> str:
     return ", ".join(p for p in parts if p and _reads_as_title(p))
 
 
+_TIME_WORDS = {"today", "tonight", "yesterday", "earlier", "recently"}  # "Tonight Attorney General …"
 _PERSONAL = {"we", "our", "my", "you", "your", "us"}  # as written: "US" and "World War I" are no pronouns
 
 
@@ -396,7 +397,7 @@ def _reads_as_title(part: str) -> bool:
 # Words that open a clause or a circumstance, never a title.
 _CLAUSE_OPENERS = {"when", "despite", "although", "though", "because", "while", "after", "before", "since", "if",
                    "unless", "joined", "along", "accompanied", "together", "alongside", "but", "who",
-                   "which", "where", "effort", "today", "tonight", "yesterday"}
+                   "which", "where", "effort"} | _TIME_WORDS
 # Words a clause has and a title does not.
 _CLAUSE_WORDS = {"is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "should", "that",
                  "which", "because"}
@@ -441,9 +442,6 @@ def _is_state(token: str) -> bool:
     return bool(_STATE.match(token)) and ("." in token or token in _POSTAL)
 
 
-_TIME_WORDS = {"today", "tonight", "yesterday", "earlier", "recently"}
-
-
 def _dateline_words(tokens: list[str]) -> int:
     """How many leading words are a dateline that lost its punctuation: a place set in capitals and what precedes
     it ("WASHINGTON Senator", "… Pipeline Review WASHINGTON Senator", "MINOT, N.D. Senators"), a place with its
@@ -459,7 +457,7 @@ def _dateline_words(tokens: list[str]) -> int:
     # reads the same ("NHTSA Administrator", "FINTRX CEO"): only a long word, or one with its state, is a place.
     for i in range(len(place) - 1, -1, -1):
         with_state = i + 1 < len(place) and _is_state(place[i + 1])
-        if place[i].isalpha() and place[i].isupper() and (len(place[i]) >= 8 or with_state):
+        if is_capitals_place(place[i]) or (with_state and place[i].isalpha() and place[i].isupper()):
             return i + 1 + with_state
     state_last = _is_state(place[-1])
     after_us = first_title > len(place) and state_last
