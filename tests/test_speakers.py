@@ -241,3 +241,17 @@ def test_titles_seen_in_one_release_only_are_folded_when_there_are_many(tmp_path
     assert [td.get_text() for td in main.select("tbody td:first-child")] == ["Chair of the Harbor Board"]
     assert page.select_one("details.titles-once summary").get_text() == "6 more titles, each in one release"
     assert len(folded.select("tr")) == 6
+
+
+def test_titles_are_not_folded_when_none_repeats(tmp_path: Path):
+    folder = tmp_path / "releases"
+    folder.mkdir()
+    for n in range(1, 8):
+        (folder / f"2024-05-0{n}-release-{n}.md").write_text(
+            f"# Harbor News Number {n}\n\nPORTVILLE, May {n}, 2024 \u2014 The harbor board met for session {n} "
+            f"today.\n\n\"The harbor stays open for every boat in session {n},\" said Mara Quint, Chair of Dock {n}.\n",
+            encoding="utf-8")
+    home = IndexHome(tmp_path / "index")
+    run_index([folder], home, jobs=1)
+    page = BeautifulSoup(create_app({"INDEX_PATH": str(home.path)}).test_client().get("/speakers/mara-quint").text, "lxml")
+    assert len(page.select("table.titles tbody tr")) == 7 and page.select_one("details.titles-once") is None
