@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from flask.testing import FlaskClient
 
 from archive.alignment import folded_words
 from archive.search import SearchRequest, search
@@ -221,12 +222,10 @@ def test_one_title_written_several_ways_is_one_row_under_its_commonest_spelling(
         ("Assistant Attorney General of the Civil Rights Division", 3)]
 
 
-def test_titles_seen_in_one_release_only_are_folded_when_there_are_many(tmp_path: Path):
+def quoted_under_titles(tmp_path: Path, titles: list[str]) -> FlaskClient:
+    """The site over one release per title, each quoting Mara Quint under that title."""
     folder = tmp_path / "releases"
     folder.mkdir()
-    titles = ["Chair of the Harbor Board", "Chair of the Harbor Board", "Chair of the Harbor Board, at the pier",
-              "Chair of the Board of the Harbor", "Harbor Board Chair and sailor", "Chair, speaking at the dock",
-              "Chair of the Harbor Board since 2019", "Chair of the Port Authority and Harbor Board"]
     for n, title in enumerate(titles, start=1):
         (folder / f"2024-05-0{n}-release-{n}.md").write_text(
             f"# Harbor News Number {n}\n\nPORTVILLE, May {n}, 2024 \u2014 The harbor board met for session {n} today."
@@ -234,7 +233,14 @@ def test_titles_seen_in_one_release_only_are_folded_when_there_are_many(tmp_path
             encoding="utf-8")
     home = IndexHome(tmp_path / "index")
     run_index([folder], home, jobs=1)
-    client = create_app({"INDEX_PATH": str(home.path)}).test_client()
+    return create_app({"INDEX_PATH": str(home.path)}).test_client()
+
+
+def test_titles_seen_in_one_release_only_are_folded_when_there_are_many(tmp_path: Path):
+    client = quoted_under_titles(tmp_path, [
+        "Chair of the Harbor Board", "Chair of the Harbor Board", "Chair of the Harbor Board, at the pier",
+        "Chair of the Board of the Harbor", "Harbor Board Chair and sailor", "Chair, speaking at the dock",
+        "Chair of the Harbor Board since 2019", "Chair of the Port Authority and Harbor Board"])
     assert len(client.get("/api/speakers/mara-quint").get_json()["titles"]) == 7  # the JSON keeps every title
     page = BeautifulSoup(client.get("/speakers/mara-quint").text, "lxml")
     main, folded = page.select("table.titles")
@@ -244,14 +250,6 @@ def test_titles_seen_in_one_release_only_are_folded_when_there_are_many(tmp_path
 
 
 def test_titles_are_not_folded_when_none_repeats(tmp_path: Path):
-    folder = tmp_path / "releases"
-    folder.mkdir()
-    for n in range(1, 8):
-        (folder / f"2024-05-0{n}-release-{n}.md").write_text(
-            f"# Harbor News Number {n}\n\nPORTVILLE, May {n}, 2024 \u2014 The harbor board met for session {n} "
-            f"today.\n\n\"The harbor stays open for every boat in session {n},\" said Mara Quint, Chair of Dock {n}.\n",
-            encoding="utf-8")
-    home = IndexHome(tmp_path / "index")
-    run_index([folder], home, jobs=1)
-    page = BeautifulSoup(create_app({"INDEX_PATH": str(home.path)}).test_client().get("/speakers/mara-quint").text, "lxml")
+    client = quoted_under_titles(tmp_path, [f"Chair of Dock {n}" for n in range(1, 8)])
+    page = BeautifulSoup(client.get("/speakers/mara-quint").text, "lxml")
     assert len(page.select("table.titles tbody tr")) == 7 and page.select_one("details.titles-once") is None
