@@ -123,6 +123,7 @@ def test_datelines_only_where_the_text_has_one():
     assert parse_dateline(["Tampa, FL -- Wellness Eternal today released a report."]) == ("Tampa, FL", "")
     # The page lost the space between its dateline and the text; a brand glues shorter capitals.
     assert parse_dateline(["WASHINGTONThe Justice Department filed suit today."]) == ("WASHINGTON", "")
+    assert parse_dateline(["SAN FRANCISCOAfederal grand jury indicted a man today."]) == ("SAN FRANCISCO", "")
     assert parse_dateline(["DREAMers rallied in Phoenix today."]) == ("", "")
 
 

@@ -19,13 +19,16 @@ _PLACE = re.compile(rf"^\(?({_WORD}(?:\s{_WORD}){{0,3}}(?:,\s*{_WORD}(?:\s{_WORD
 # A word in capitals this long is a place ("WASHINGTON"), not an acronym ("NHTSA", "FINTRX") or a brand's piece
 # ("DREAMers", "LATINAFest"), wherever a dateline lost its punctuation.
 PLACE_CAPITALS = 8
-# Or a place in capitals, as most datelines are set ("WASHINGTON A Detroit man …" once its dash is lost), even
-# glued to the first word when the page lost the space too (see GLUED_DATELINE).
-_CAPS_PLACE = re.compile(r"^((?:[A-Z][A-Z.'\u2019-]{2,})(?:[ ,]{1,2}[A-Z][A-Z.'\u2019-]+){0,3})"
-                         rf"(?=\s*(?:[,(/\u2013\u2014-]|\s[A-Z])|(?<=[A-Z]{{{PLACE_CAPITALS}}})[A-Z][a-z])")
+# Or a place in capitals, as most datelines are set ("WASHINGTON A Detroit man …" once its dash is lost).
+_CAPS_PLACE = re.compile(r"^((?:[A-Z][A-Z.'\u2019-]{2,})(?:[ ,]{1,2}[A-Z][A-Z.'\u2019-]+){0,3})(?=\s*(?:[,(/\u2013\u2014-]|\s[A-Z]))")
 # "WASHINGTONAttorney General Eric Holder …": such a place glued to a capitalised word opens a paragraph (pages
-# that set the dateline in its own element lose the space and the dash).
-GLUED_DATELINE = re.compile(rf"^([A-Z]{{{PLACE_CAPITALS},}})(?=[A-Z][a-z])")
+# that set the dateline in its own element lose the space and the dash); ``unglued`` gives the dash back.
+GLUED_DATELINE = re.compile(rf"^((?:[A-Z]{{2,}},? ){{0,3}}[A-Z]{{{PLACE_CAPITALS},}})(?=[A-Z][a-z])")  # "SAN FRANCISCOA…"
+
+
+def unglued(text: str) -> str:
+    """The text with a glued dateline's separator restored ("WASHINGTON \u2014 Attorney General …")."""
+    return GLUED_DATELINE.sub("\\1 \u2014 ", text)
 
 
 def is_capitals_place(word: str) -> bool:
@@ -35,7 +38,7 @@ def is_capitals_place(word: str) -> bool:
 
 def parse_dateline(paragraphs: list[str]) -> tuple[str, str]:
     """``(place, wire)`` from the opening of a release; empty strings where it has none."""
-    zone = dateline_zone(paragraphs)
+    zone = unglued(dateline_zone(paragraphs))
     wire = ""
     for pattern in (_WIRE_SLASH, _WIRE_PAREN, _WIRE_NAMED):
         m = pattern.search(zone)

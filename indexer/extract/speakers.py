@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from archive.model import Speaker
 from archive.people import same_person
-from indexer.extract.dateline import GLUED_DATELINE, is_capitals_place
+from indexer.extract.dateline import is_capitals_place, unglued
 from indexer.extract.names import (
     FIRST_NAME_STYLES,
     GIVEN_NAME_TITLES,
@@ -122,7 +122,7 @@ def body_sentences(paragraphs: list[str]) -> list[str]:
         budget -= len(text)
         if budget < 0:
             break
-        text = _NICKNAME.sub("", _DASHED.sub(" \u2014 ", GLUED_DATELINE.sub("\\1 \u2014 ", text)))
+        text = _NICKNAME.sub("", _DASHED.sub(" \u2014 ", unglued(text)))
         sentences.extend(piece for sentence in split_sentences(text) for piece in _bounded(sentence))
     return sentences
 
