@@ -25,7 +25,7 @@ from whoosh import query
 from whoosh.scoring import BM25F
 
 from archive.limits import MAX_EXPANSION, NO_DEADLINE, Deadline
-from archive.postings import TermPostings, decode_positions, field_lengths, read_term
+from archive.postings import TermPostings, decode_positions, field_lengths, ids_of, read_ids, read_term
 
 Scored = tuple[np.ndarray, np.ndarray]  # sorted unique docnums (int64), and a score for each (float64)
 
@@ -48,6 +48,42 @@ def evaluate(searcher: Any, q: Any, lock: Any = None, deadline: Deadline = NO_DE
         return _Evaluator(searcher, lock or threading.Lock(), deadline).node(q)
     except Unsupported:
         return None
+
+
+def documents_with(searcher: Any, fieldname: str, text: str, lock: Any = None,
+                   deadline: Deadline = NO_DEADLINE, within: np.ndarray | None = None) -> np.ndarray:
+    """The documents holding one indexed term (sorted, deleted ones too), without scores: for a caller that only
+    asks which documents hold which words (the quote finder's candidates), and so needs neither the weights
+    and positions of the postings nor BM25's statistics, which sum every segment's counts for each term.
+
+    With ``within`` (sorted document numbers), only those of them: segments holding none are not looked at,
+    and only the posting blocks that may hold one are read."""
+    if fieldname not in searcher.schema:
+        return _EMPTY[0]
+    lock = lock or threading.Lock()
+    with lock:
+        leaves = searcher.leaf_searchers()
+    inlined, blocks, counts, offsets = [], [], [], []
+    for sub, offset in leaves:
+        local = None
+        if within is not None:
+            end = offset + sub.reader().doc_count_all()
+            local = within[np.searchsorted(within, offset):np.searchsorted(within, end)] - offset
+            if not len(local):
+                continue
+        deadline.check()
+        found = read_ids(sub.reader(), fieldname, text, lock, local)
+        if found is None:
+            continue
+        ids, segment_blocks, segment_counts = found
+        inlined.append(ids + offset)
+        blocks += segment_blocks
+        counts += segment_counts
+        offsets += [offset] * len(segment_blocks)
+    # Blocks of every segment decoded together: one pass instead of one per segment.
+    docs = ids_of(blocks, counts) + np.repeat(np.asarray(offsets, dtype=np.int64), counts)
+    docs = np.sort(np.concatenate([docs, *inlined]))
+    return docs if within is None else docs[np.isin(docs, within, assume_unique=True)]
 
 
 def _bm25(tf: np.ndarray, lengths: np.ndarray, idf: float, avgfl: float, B: float, K1: float) -> np.ndarray:

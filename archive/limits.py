@@ -57,7 +57,7 @@ class Deadline:
     def check(self) -> None:
         if self.cpu_at is None:
             return
-        if time.thread_time() > self.cpu_at or time.monotonic() > self.wall_at:
+        if time.thread_time() >= self.cpu_at or time.monotonic() >= self.wall_at:  # a budget of 0 is spent at once
             raise SearchTimeout(f"this search needed more than {self.seconds:g} s; try fewer or more specific words")
 
 

@@ -9,8 +9,11 @@ positions, unpickle only the blocks holding candidate documents, with a cheaper 
 ``codecs.encode``, and decode the position lists together with NumPy. Anything not shaped as expected goes
 through ``pickle.loads``: this is an accelerator, never a second format.
 
-A term is looked up under the generation's lock (Whoosh's files have one read position each); its whole
-posting list is then read with ``os.pread`` and split into blocks here, outside the lock.
+A term is looked up in the segment's term dictionary (Whoosh's on-disk hash file, probed as Whoosh probes
+it) and its whole posting list read with ``os.pread``, which moves no file position: no lock, and two reads
+for the look-up where Whoosh seeks and reads seven times. Blocks are split and decoded here. A segment whose
+files are not plain files of their own (none this archive writes) is read through Whoosh, under the
+generation's lock (Whoosh's files have one read position each).
 
 The block layout is that of ``whoosh.codec.whoosh3`` in whoosh-reloaded 2.7.5 (pinned in pyproject.toml);
 ``tests/test_evaluate.py`` compares the answers with Whoosh's own matchers, and the decoders with ``pickle``.
@@ -31,7 +34,7 @@ from pickle import loads
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo, _lenfield
 from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
@@ -42,6 +45,12 @@ _LENGTHS: weakref.WeakKeyDictionary[Any, dict[str, np.ndarray]] = weakref.WeakKe
 _BATCH = 1024  # blocks parsed together: ~6 MB of decompressed pickles at most
 _FEW = 4  # fewer blocks than this: pickle.loads costs less than setting up the NumPy reading
 _INT = struct.Struct("!i")  # a block's length, as Whoosh's StructFile.read_int reads it
+_TABLES: weakref.WeakKeyDictionary[Any, _TermTable | None] = weakref.WeakKeyDictionary()
+_SLOT = struct.Struct("!Iq")  # a hash table slot: the key's hash, where the key is (whoosh.filedb.filetables)
+_KEY_LENGTHS = struct.Struct("!ii")
+_TERM_INFO = W3TermInfo._struct
+_EXTENT = struct.Struct("!Qi")  # a posting list's offset and length after the term info's fields
+_INFO_GUESS = _TERM_INFO.size + _EXTENT.size  # a term info's length, unless its postings are inlined
 
 # Pickle opcodes (protocol 2) that the blocks use.
 _PROTO, _MARK, _TUPLE, _BINPUT, _NONE = 0x80, ord("("), ord("t"), ord("q"), ord("N")
@@ -68,38 +77,137 @@ class TermPostings:
         yield from values_of_blocks(self.blocks, self.ids, wanted)
 
 
+class _TermTable:
+    """One segment's term dictionary (Whoosh's ``OrderedHashReader`` file), probed as
+    ``HashReader.ranges_for_key`` probes it but with ``os.pread``: no file position to seek (so no lock), and
+    one read for a slot, one for the key with its term info, where Whoosh seeks and reads for each field."""
+
+    def __init__(self, terms: Any) -> None:
+        index = terms._tindex
+        self._fileno = index.dbfile.fileno
+        self._tables = index.tables
+        self._hash = index.hashfn
+        self._key = terms._keycoder
+
+    def get(self, fieldname: str, tbytes: bytes) -> bytes | None:
+        """The term's stored info, or None when the segment lacks it."""
+        key = self._key(fieldname, tbytes)
+        keyhash = self._hash(key)
+        start, slots = self._tables[keyhash & 255]
+        if not slots:
+            return None
+        fd = self._fileno()
+        end = start + slots * _SLOT.size
+        pos = start + ((keyhash >> 8) % slots) * _SLOT.size
+        for _ in range(slots):
+            slothash, item = _SLOT.unpack(os.pread(fd, _SLOT.size, pos))
+            if not item:
+                return None
+            if slothash == keyhash:
+                head = _KEY_LENGTHS.size + len(key)
+                chunk = os.pread(fd, head + _INFO_GUESS, item)
+                keylen, datalen = _KEY_LENGTHS.unpack_from(chunk)
+                if keylen == len(key) and chunk[_KEY_LENGTHS.size:head] == key:
+                    if len(chunk) < head + datalen:  # inlined postings: longer than the usual info
+                        chunk = os.pread(fd, head + datalen, item)
+                    return chunk[head:head + datalen]
+            pos += _SLOT.size
+            if pos == end:
+                pos = start
+        return None
+
+
+def _table(terms: Any) -> _TermTable | None:
+    """The segment's term dictionary for ``os.pread``; None when its files are not plain files of their own."""
+    try:
+        return _TABLES[terms]
+    except KeyError:
+        pass
+    table = None
+    index = getattr(terms, "_tindex", None)
+    if index is not None and index.dbfile.is_real and index.startoffset == 0 and terms._postfile.is_real:
+        table = _TermTable(terms)
+    _TABLES[terms] = table
+    return table
+
+
+def _postings_bytes(reader: Any, fieldname: str, text: Any, lock: Any) -> tuple[Any, ...] | bytes | None:
+    """A term's raw posting list in one segment, its inlined postings ``(ids, weights, values)``, or None."""
+    terms = reader._terms
+    try:
+        tbytes = reader._text_to_bytes(fieldname, text)
+    except (TermNotFound, KeyError):
+        return None
+    table = _table(terms)
+    if table is None:
+        with lock:
+            try:
+                info = terms.term_info(fieldname, tbytes)
+            except (TermNotFound, KeyError):
+                return None
+            if info.is_inlined():
+                return info.inlined_postings()
+            offset, length = info.extent()
+            if isinstance(length, tuple):  # whoosh3's TermInfo.from_bytes leaves the length in its struct tuple
+                length = length[0]
+            return terms._postfile.get(offset, length)
+    data = table.get(fieldname, tbytes)
+    if data is None:
+        return None
+    if data[0]:  # the postings are inlined in the term info
+        return W3TermInfo.from_bytes(data).inlined_postings()
+    offset, length = _EXTENT.unpack_from(data, _TERM_INFO.size)
+    return os.pread(terms._postfile.fileno(), length, offset)
+
+
 def read_term(reader: Any, fieldname: str, text: Any, lock: Any) -> TermPostings | None:
     """One segment's postings of a term, or None when the segment lacks it.
 
-    The term is looked up under ``lock`` (Whoosh's terms file has a single read position, shared by every
-    thread); the posting list is then read with one ``os.pread`` — which moves no file position — and
-    decoded outside it, so a long list never holds up other requests. Deleted documents are left in (the
-    facet tables' ``live`` mask drops them)."""
-    with lock:
-        try:
-            terms = reader._terms
-            info = terms.term_info(fieldname, reader._text_to_bytes(fieldname, text))
-        except (TermNotFound, KeyError):
-            return None
-        if info.is_inlined():
-            ids, weights, values = info.inlined_postings()
-            return TermPostings(np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64),
-                                values=tuple(values))
-        offset, length = info.extent()
-        if isinstance(length, tuple):  # whoosh3's TermInfo.from_bytes leaves the length in its struct tuple
-            length = length[0]
-        postfile = terms._postfile
-        raw = None if postfile.is_real else postfile.get(offset, length)
+    Deleted documents are left in (the facet tables' ``live`` mask drops them)."""
+    raw = _postings_bytes(reader, fieldname, text, lock)
     if raw is None:
-        raw = os.pread(postfile.fileno(), length, offset)
+        return None
+    if isinstance(raw, tuple):
+        ids, weights, values = raw
+        return TermPostings(np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64),
+                            values=tuple(values))
     blocks, counts = _split_blocks(raw)
     ids, weights = arrays_of_blocks(blocks, counts)
     return TermPostings(ids, weights, list(zip(blocks, counts, strict=True)))
 
 
-def _split_blocks(raw: bytes) -> tuple[list[bytes], list[int]]:
+def read_ids(reader: Any, fieldname: str, text: Any, lock: Any,
+             within: np.ndarray | None = None) -> tuple[np.ndarray, list[bytes], list[int]] | None:
+    """One segment's postings of a term as the caller needs them to know which documents hold it (deleted ones
+    too): ``(inlined ids, decompressed blocks, their counts)`` for :func:`ids_of`, which decodes the blocks of
+    every segment together; None when the segment lacks the term. Neither weights nor positions are decoded.
+
+    With ``within`` (sorted document numbers), a block none of them can be in (each block's header gives its
+    last id) is not decompressed; the ids found must then still be checked against ``within``."""
+    raw = _postings_bytes(reader, fieldname, text, lock)
+    if raw is None:
+        return None
+    if isinstance(raw, tuple):
+        return np.asarray(raw[0], dtype=np.int64), [], []
+    blocks, counts = _split_blocks(raw, within)
+    return np.zeros(0, dtype=np.int64), blocks, counts
+
+
+def ids_of(blocks: list[bytes], counts: list[int]) -> np.ndarray:
+    """The document numbers of posting blocks (of one term, from any number of segments), in block order:
+    read from the pickles in one pass over all of them, or through ``pickle.loads`` for a few."""
+    if len(blocks) >= _FEW:
+        return arrays_of_blocks(blocks, counts)[0]
+    found: list[int] = []
+    for block in blocks:
+        found.extend(accumulate(loads(block)[0]))
+    return np.array(found, dtype=np.int64)
+
+
+def _split_blocks(raw: bytes, within: np.ndarray | None = None) -> tuple[list[bytes], list[int]]:
     """A whoosh3 posting list (magic, then blocks of: a signed length, negative for the last block, a
-    pickled info tuple, the block's data) as decompressed blocks and their posting counts."""
+    pickled info tuple, the block's data) as decompressed blocks and their posting counts; with ``within``
+    (sorted document numbers), only the blocks whose id range holds one of them."""
     if raw[:4] != WHOOSH3_HEADER_MAGIC:
         raise ValueError("not a whoosh3 posting list")
     stream = io.BytesIO(raw)
@@ -107,13 +215,20 @@ def _split_blocks(raw: bytes) -> tuple[list[bytes], list[int]]:
     blocks: list[bytes] = []
     counts: list[int] = []
     pos = 4
+    after = -1  # the block holds ids above the previous block's last one, up to its own last one
     while True:
         (length,) = _INT.unpack_from(raw, pos)
         stream.seek(pos + _INT_SIZE)
-        count, _maxid, _maxweight, compression, _minlength, _maxlength = unpickler_load()
-        data = raw[stream.tell():pos + _INT_SIZE + abs(length)]
-        blocks.append(zlib.decompress(data) if compression else data)
-        counts.append(count)
+        count, maxid, _maxweight, compression, _minlength, _maxlength = unpickler_load()
+        wanted = True
+        if within is not None:
+            first = int(np.searchsorted(within, after, side="right"))
+            wanted = first < len(within) and within[first] <= maxid
+            after = maxid
+        if wanted:
+            data = raw[stream.tell():pos + _INT_SIZE + abs(length)]
+            blocks.append(zlib.decompress(data) if compression else data)
+            counts.append(count)
         if length < 0:
             return blocks, counts
         pos += _INT_SIZE + length
@@ -156,14 +271,15 @@ def values_of_blocks(kept: list[tuple[bytes, int]], ids: np.ndarray, wanted: np.
 
 
 def _unpickled(blocks: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
-    ids, weights = [], []
+    """A few blocks through ``pickle.loads``, gathered in lists: NumPy's per-call cost outweighs a few postings."""
+    ids: list[int] = []
+    weights: list[float] = []
     for block in blocks:
         data = loads(block)
-        ids.append(np.cumsum(np.asarray(data[0], dtype=np.int64)))
+        ids.extend(accumulate(data[0]))
         w = data[1]
-        weights.append(np.full(len(data[0]), 1.0 if w is None else w) if w is None or isinstance(w, float)
-                       else np.asarray(w, dtype=np.float64))
-    return np.concatenate(ids), np.concatenate(weights)
+        weights.extend([1.0 if w is None else w] * len(data[0]) if w is None or isinstance(w, float) else w)
+    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
 
 
 def parse_blocks(blocks: list[bytes], counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -39,7 +39,7 @@ from archive.alignment import (
     without_apostrophes,
     words_of,
 )
-from archive.evaluate import evaluate
+from archive.evaluate import documents_with
 from archive.limits import (
     MAX_QUOTE_CANDIDATES,
     MAX_QUOTE_CHARS,
@@ -51,7 +51,7 @@ from archive.limits import (
     Deadline,
 )
 from archive.model import Release
-from archive.query import parse_query, tokens
+from archive.query import tokens
 from archive.search import snapshot_of
 from archive.store import IndexReader, Snapshot
 from archive.suggest import speller
@@ -193,10 +193,12 @@ def _candidates(snap: Snapshot, passage: str, deadline: Deadline,
     """Releases holding enough of the passage's rarest words, best first (earliest among equals), with that
     score; copies of a release are included (they are grouped later), deleted releases are not.
 
-    Words are read rarest first, and reading stops once the words left could change neither which releases
-    qualify nor which are among the first ``MAX_QUOTE_CANDIDATES`` (MaxScore): those commoner words have the
-    longest posting lists, most of a lookup's cost. A release is then ranked by the words read, and kept when
-    the words not read could still carry it over the share it needs."""
+    Words are read rarest first (MaxScore): the commoner words have the longest posting lists, most of a
+    lookup's cost. Reading stops once the words left could change neither which releases qualify nor which are
+    among the first ``MAX_QUOTE_CANDIDATES``. Before that, once the words left weigh less than the
+    ``MAX_QUOTE_CANDIDATES``-th best release holds, only the releases that could still reach it are looked up
+    in the commoner words' postings (the rest can be neither compared nor counted as copies). A release is
+    ranked by the words read, and kept when the words not read could still carry it over the share it needs."""
     tables = snap.tables
     terms = list(dict.fromkeys(tokens("exact", passage)))
     known = df or {}
@@ -205,28 +207,34 @@ def _candidates(snap: Snapshot, passage: str, deadline: Deadline,
     if not rare:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     size = tables.size
+    present = tables.live | (tables.leader != np.arange(size))
     idf = {term: math.log(1 + size / df[term]) for term in rare}
     needed = max(MIN_CANDIDATE_SHARE * sum(idf.values()), 1e-9)
     left = sum(idf.values())
     mass = np.zeros(size, dtype=np.float64)
+    within = None  # the releases still worth looking up; None: all
     for term in rare:
         if left < needed and _decided(mass, left, needed):
             break
         deadline.check()
         left -= idf[term]
-        parsed = parse_query(f'exact:"{term}"')
-        found = evaluate(snap.searcher, parsed.whoosh, snap.lock, deadline) if parsed.whoosh is not None else None
-        if found is None:
-            continue
-        docs = found[0][found[0] < size]
-        mass[docs] += idf[term]
-    present = tables.live | (tables.leader != np.arange(size))
-    mass[~present] = 0
+        docs = documents_with(snap.searcher, "exact", term, snap.lock, deadline, within)
+        docs = docs[docs < size]
+        mass[docs[present[docs]]] += idf[term]
+        if left > 0 and (reach := _kth_best(mass, MAX_QUOTE_CANDIDATES)) > left:
+            within = np.flatnonzero(mass + left >= reach)  # holding none of the words read, none gets there
     docs = np.flatnonzero((mass > 0) & (mass + left >= needed))
     days = tables.day[docs]
     undated = np.where(days > 0, days, np.iinfo(np.int64).max)
     order = np.lexsort((docs, undated, -mass[docs]))
     return docs[order], mass[docs[order]]
+
+
+def _kth_best(mass: np.ndarray, k: int) -> float:
+    """The ``k``-th highest score so far (0 with fewer than ``k`` releases scored): the final ``k``-th best is
+    at least this, since scores only grow."""
+    held = mass[mass > 0]
+    return float(np.partition(held, len(held) - k)[len(held) - k]) if len(held) >= k else 0.0
 
 
 def _decided(mass: np.ndarray, left: float, needed: float) -> bool:

@@ -14,7 +14,7 @@ import pytest
 from whoosh import query
 
 from archive import writer
-from archive.evaluate import evaluate
+from archive.evaluate import documents_with, evaluate
 from archive.postings import TermPostings, decode_positions, parse_blocks
 from archive.query import parse_query
 from archive.search import SearchRequest, search
@@ -99,6 +99,26 @@ def test_same_documents_and_scores_as_whoosh_on_a_multi_segment_index(segmented)
                 assert mine[docnum] == pytest.approx(score, rel=1e-5), f"{text!r}: score of {docnum}"
     assert sum(1 for t in queries if not parse_query(t).nothing and whoosh_answer(searcher, parse_query(t).whoosh)) \
         > len(queries) // 2
+
+
+def test_the_documents_holding_a_word_are_whooshs_on_a_multi_segment_index(segmented):
+    """The quote finder's unscored look-up (a term dictionary probed with ``os.pread``, postings without
+    weights or positions) finds the documents Whoosh's matchers find (and the deleted ones, which the scored
+    evaluator keeps too and searches mask out), for words in one segment, in every segment, and in none."""
+    searcher, releases = segmented
+    reader = searcher.reader()
+    deleted = set(reader.all_doc_ids()) ^ set(range(searcher.doc_count_all()))
+    words = {w for text in drawn_queries(releases, 40, seed=9) for w in re.findall(r"[a-z]+", text)}
+    words |= {"the", "said", "zzzzunknownword", "drought"}
+    seen_in_some = 0
+    for word in sorted(words):
+        theirs = sorted(reader.postings("exact", word).all_ids()) if ("exact", word) in reader else []
+        docs = documents_with(searcher, "exact", word)
+        assert [d for d in docs.tolist() if d not in deleted] == theirs, word
+        assert docs.tolist() == evaluate(searcher, query.Term("exact", word))[0].tolist(), word
+        seen_in_some += 0 < len(theirs)
+    assert seen_in_some > 50
+    assert documents_with(searcher, "no such field", "the").tolist() == []
 
 
 def test_queries_it_is_not_taught_go_back_to_whoosh(segmented):

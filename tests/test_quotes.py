@@ -156,19 +156,28 @@ def test_the_search_box_offers_the_quote_finder_only_for_sentences():
 def test_reading_the_rarest_words_first_compares_the_releases_reading_all_of_them_would(samples, monkeypatch,
                                                                                         compared):
     """The candidate lookup stops reading a passage's commoner words once they could not change the releases
-    compared: the releases it compares include every one that reading all six words would have chosen."""
+    compared, and looks up only the releases that could still be compared in them: the releases it compares
+    include every one that reading all six words for every release would have chosen."""
     import math
 
     import numpy as np
 
     from archive import quotes
+    from archive.evaluate import evaluate
     from archive.limits import NO_DEADLINE, QUOTE_LOOKUP_WORDS
     from archive.query import parse_query, tokens
 
     monkeypatch.setattr(quotes, "MAX_QUOTE_CANDIDATES", compared)
     reads = []
-    evaluate = quotes.evaluate
-    monkeypatch.setattr(quotes, "evaluate", lambda *a, **k: reads.append(1) or evaluate(*a, **k))
+    documents_with = quotes.documents_with
+    narrowed = []  # look-ups of a commoner word only for the releases that could still be among the first
+
+    def counted(*args, **kwargs):
+        reads.append(1)
+        narrowed.append(args[-1] is not None)
+        return documents_with(*args, **kwargs)
+
+    monkeypatch.setattr(quotes, "documents_with", counted)
     stopped_early = 0
     with samples.snapshot() as snap:
         releases = [snap.release_at(d) for d in range(0, snap.tables.size, 25)]
@@ -197,3 +206,4 @@ def test_reading_the_rarest_words_first_compares_the_releases_reading_all_of_the
             assert set(full[:compared].tolist()) <= set(docs[:compared].tolist()), passage
             stopped_early += read < len(rare)
     assert stopped_early >= 5  # the early stop is taken, not dead code
+    assert sum(narrowed) >= 3  # and so is the narrowed look-up
