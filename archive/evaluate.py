@@ -25,7 +25,7 @@ from whoosh import query
 from whoosh.scoring import BM25F
 
 from archive.limits import MAX_EXPANSION, NO_DEADLINE, Deadline
-from archive.postings import TermPostings, decode_positions, field_lengths, ids_of, read_ids, read_term
+from archive.postings import TermPostings, arrays_of_blocks, decode_positions, field_lengths, read_ids, read_term
 
 Scored = tuple[np.ndarray, np.ndarray]  # sorted unique docnums (int64), and a score for each (float64)
 
@@ -81,7 +81,7 @@ def documents_with(searcher: Any, fieldname: str, text: str, lock: Any = None,
         counts += segment_counts
         offsets += [offset] * len(segment_blocks)
     # Blocks of every segment decoded together: one pass instead of one per segment.
-    docs = ids_of(blocks, counts) + np.repeat(np.asarray(offsets, dtype=np.int64), counts)
+    docs = arrays_of_blocks(blocks, counts)[0] + np.repeat(np.asarray(offsets, dtype=np.int64), counts)
     docs = np.sort(np.concatenate([docs, *inlined]))
     return docs if within is None else docs[np.isin(docs, within, assume_unique=True)]
 

@@ -179,8 +179,8 @@ def read_term(reader: Any, fieldname: str, text: Any, lock: Any) -> TermPostings
 def read_ids(reader: Any, fieldname: str, text: Any, lock: Any,
              within: np.ndarray | None = None) -> tuple[np.ndarray, list[bytes], list[int]] | None:
     """One segment's postings of a term as the caller needs them to know which documents hold it (deleted ones
-    too): ``(inlined ids, decompressed blocks, their counts)`` for :func:`ids_of`, which decodes the blocks of
-    every segment together; None when the segment lacks the term. Neither weights nor positions are decoded.
+    too): ``(inlined ids, decompressed blocks, their counts)``, for the caller to decode the blocks of every
+    segment together (:func:`arrays_of_blocks`); None when the segment lacks the term. Positions are not decoded.
 
     With ``within`` (sorted document numbers), a block none of them can be in (each block's header gives its
     last id) is not decompressed; the ids found must then still be checked against ``within``."""
@@ -191,17 +191,6 @@ def read_ids(reader: Any, fieldname: str, text: Any, lock: Any,
         return np.asarray(raw[0], dtype=np.int64), [], []
     blocks, counts = _split_blocks(raw, within)
     return np.zeros(0, dtype=np.int64), blocks, counts
-
-
-def ids_of(blocks: list[bytes], counts: list[int]) -> np.ndarray:
-    """The document numbers of posting blocks (of one term, from any number of segments), in block order:
-    read from the pickles in one pass over all of them, or through ``pickle.loads`` for a few."""
-    if len(blocks) >= _FEW:
-        return arrays_of_blocks(blocks, counts)[0]
-    found: list[int] = []
-    for block in blocks:
-        found.extend(accumulate(loads(block)[0]))
-    return np.array(found, dtype=np.int64)
 
 
 def _split_blocks(raw: bytes, within: np.ndarray | None = None) -> tuple[list[bytes], list[int]]:
