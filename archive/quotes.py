@@ -20,7 +20,10 @@ from __future__ import annotations
 import math
 import re
 import time
+from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from itertools import accumulate
 from typing import Any
 
 import numpy as np
@@ -63,6 +66,7 @@ ENOUGH_OF_THE_BEST = 0.6  # a candidate holding less of the rare words' weight t
 CLOSE_MATCH = 0.9
 SAME_TEXT = 92  # RapidFuzz ratio above which two matched stretches are copies of one text
 _WEB_BUDGET = -1.0
+_SEPARATOR = "\x00"  # between paragraphs searched together: the indexer removes it from release text
 
 
 @dataclass
@@ -267,6 +271,26 @@ def _speaker(release: Release, paragraph: Words, quote: str) -> tuple[str, str]:
     return (best.name, best.title) if best else ("", "")
 
 
+def _paragraphs_holding(paragraphs: list[str], words: list[str]) -> Iterable[int]:
+    """The paragraphs (0-based, in order) holding one of ``words`` as letters anywhere, case and apostrophes
+    aside; all of them when ``words`` is empty. One search through the whole release rather than a check of
+    each paragraph: the candidates compared are the longest releases, with hundreds of paragraphs."""
+    if not words:
+        return range(len(paragraphs))
+    lowered = without_apostrophes(_SEPARATOR.join(paragraphs).casefold())
+    ends = list(accumulate(len(p) + 1 for p in lowered.split(_SEPARATOR)))  # where each paragraph's text ends, +1
+    if len(ends) != len(paragraphs):  # the separator inside a paragraph (sanitised releases have none)
+        return [i for i, text in enumerate(paragraphs) if any(w in without_apostrophes(text.casefold()) for w in words)]
+    held: set[int] = set()
+    for word in words:
+        at = lowered.find(word)
+        while at >= 0:
+            n = bisect_right(ends, at)
+            held.add(n)
+            at = lowered.find(word, ends[n]) if n + 1 < len(ends) else -1  # on to the next paragraph
+    return sorted(held)
+
+
 def _match(release: Release, fragments: list[Words], weights: list[float], passage_words: list[str],
            seen: dict[str, Alignment | None]) -> QuoteMatch | None:
     """The release's paragraph that best holds the passage, if it is close enough. ``seen`` keeps each paragraph
@@ -276,13 +300,11 @@ def _match(release: Release, fragments: list[Words], weights: list[float], passa
     # before its words are read.
     telling = [w for _w, w in sorted(zip(weights, passage_words, strict=True), reverse=True)[:4] if len(w) > 3]
     best: tuple[int, Alignment] | None = None
-    for n, text in enumerate(release.paragraphs, start=1):
+    for index in _paragraphs_holding(release.paragraphs, telling):
+        n, text = index + 1, release.paragraphs[index]
         if text in seen:
             found = seen[text]
         else:
-            lowered = without_apostrophes(text.casefold())
-            if telling and not any(w in lowered for w in telling):
-                continue
             words = folded_words(text)
             enough = len(wanted.intersection(words)) >= 0.3 * len(wanted)
             found = seen[text] = align([f.words for f in fragments], words, weights) if enough else None

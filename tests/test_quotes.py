@@ -207,3 +207,26 @@ def test_reading_the_rarest_words_first_compares_the_releases_reading_all_of_the
             stopped_early += read < len(rare)
     assert stopped_early >= 5  # the early stop is taken, not dead code
     assert sum(narrowed) >= (10 if compared == 5 else 1)  # and so is the narrowed look-up (rarer for 40)
+
+
+def test_the_paragraphs_holding_a_passages_telling_words_are_those_each_paragraph_check_finds(demo):
+    """The quote finder searches a whole release at once for the passage's weightiest words: the paragraphs it
+    then compares are exactly those that hold one of them (case and apostrophes aside), in order."""
+    from archive.alignment import without_apostrophes
+    from archive.quotes import _paragraphs_holding
+
+    def each(paragraphs: list[str], words: list[str]) -> list[int]:
+        return [i for i, p in enumerate(paragraphs) if any(w in without_apostrophes(p.casefold()) for w in words)]
+
+    made = ["The Senator\u2019s bill passed.", "", "Nothing here.", "BILL and bill again", "a senators bill", "x"]
+    assert list(_paragraphs_holding(made, ["senators"])) == [0, 4]
+    assert list(_paragraphs_holding(made, ["bill", "nothing"])) == [0, 2, 3, 4]
+    assert list(_paragraphs_holding(made, ["x"])) == [5]
+    assert list(_paragraphs_holding(made, [])) == list(range(len(made)))
+    checked = 0
+    for release in demo.iter_releases():
+        folded = folded_words(" ".join(release.paragraphs))
+        for words in (folded[:4], folded[-2:], [w for w in folded if len(w) > 6][:3], ["zzzz"]):
+            assert list(_paragraphs_holding(release.paragraphs, words)) == each(release.paragraphs, words)
+            checked += 1
+    assert checked >= 20
