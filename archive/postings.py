@@ -27,7 +27,7 @@ import pickle
 import struct
 import weakref
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pickle import loads
@@ -282,7 +282,8 @@ def parse_blocks(blocks: list[bytes], counts: np.ndarray) -> tuple[np.ndarray, n
     weights = np.ones(len(deltas), dtype=np.float64)
     many = counts >= 4
     ok = (buf[starts] == _PROTO) & (buf[starts + 1] == 2) & (~many | (buf[starts + 2] == _MARK)) & (counts >= 1)
-    cursor = _read_ints(buf, starts + 2 + many, counts, out_start, deltas, ok)
+    cursor = _read_ints(buf, starts + 2 + many, counts, out_start, deltas, ok,
+                        lambda i: _pickled_ids(blocks[i], int(counts[i]), int(starts[i])) if many[i] else None)
     closing = np.select([many, counts == 1, counts == 2, counts == 3], [_TUPLE, 0x85, 0x86, 0x87], 0)
     ok &= (buf[cursor] == closing) & (buf[cursor + 1] == _BINPUT)
     cursor = cursor + 3
@@ -329,14 +330,33 @@ def _running_sums(deltas: np.ndarray, counts: np.ndarray, out_start: np.ndarray)
     return total
 
 
+def _pickled_ids(block: bytes, count: int, start: int) -> tuple[tuple[int, ...], int] | None:
+    """A block's id deltas (a tuple of ``count`` ints, first in the block) read by ``pickle.loads`` of the block
+    up to the tuple's end and not beyond, and where that end (the TUPLE opcode) is in the buffer the block
+    starts at ``start`` of; None when the block is not shaped so. The end is the first TUPLE, BINPUT pair that
+    closes a tuple of ``count`` items (the pair's two bytes can also be an int's)."""
+    end = block.find(b"tq", 3)
+    while end > 0:
+        try:
+            items = loads(block[:end + 1] + b".")
+        except Exception:  # the pair was an int's bytes: the pickle stops mid-item
+            items = None
+        if type(items) is tuple and len(items) == count:
+            return items, start + end
+        end = block.find(b"tq", end + 1)
+    return None
+
+
 def _read_ints(buf: np.ndarray, cursor: np.ndarray, counts: np.ndarray, out_start: np.ndarray,
-               out: np.ndarray, ok: np.ndarray) -> np.ndarray:
+               out: np.ndarray, ok: np.ndarray,
+               pickled: Callable[[int], tuple[tuple[int, ...], int] | None] | None = None) -> np.ndarray:
     """Read ``counts[i]`` pickled non-negative ints (BININT1 / BININT2 / BININT) starting at ``cursor[i]`` for
     every ``i`` still ``ok``, into ``out[out_start[i]:]``. Clears ``ok`` where another opcode turns up.
     Returns the cursors after the items.
 
-    Delta-encoded lists are mostly one-byte ints after a wider first one: those are read in one gather;
-    the rest one item of every list per step."""
+    Delta-encoded lists are mostly one-byte ints after a wider first one: those are read in one gather.
+    The rest (rare words' ids, far apart) are read by ``pickled(i)`` — all of list ``i`` and the cursor after
+    it, or None — where it can, else one item of every list per step."""
     cursor = cursor.copy()
     active = np.flatnonzero(ok & (counts > 0))
     if not len(active):
@@ -357,8 +377,18 @@ def _read_ints(buf: np.ndarray, cursor: np.ndarray, counts: np.ndarray, out_star
     simple = ~other[block_of]
     out[(np.repeat(out_start[active], rest) + 1 + within)[simple]] = buf[at[simple] + 1]
     cursor[active[~other]] += 2 * rest[~other]
-    # Lists with wider items further on: one item of each per step.
+    # Lists with wider items further on: through pickle, or one item of each per step.
     active = active[other]
+    if pickled is not None and len(active):
+        stepped = []
+        for i in active.tolist():
+            found = pickled(i)
+            if found is None:
+                stepped.append(i)
+                continue
+            items, cursor[i] = found
+            out[out_start[i]:out_start[i] + counts[i]] = items
+        active = np.asarray(stepped, dtype=np.int64)
     step = 1
     active = active[counts[active] > step]
     while len(active):

@@ -8,6 +8,7 @@ import random
 import re
 import shutil
 import struct
+from itertools import accumulate
 
 import numpy as np
 import pytest
@@ -165,6 +166,14 @@ def test_posting_blocks_read_without_unpickling_match_pickle():
         counts.append(n)
         expected_ids += ids
         expected_weights += weights
+    # Deltas whose bytes read as the TUPLE, BINPUT pair that closes the ids (0x7174; 0x74 0x71 0x00 in a
+    # four-byte int): the ids' end is not where those bytes first appear.
+    for deltas in ([5, 0x7174, 3, 300, 7], [0x01007174, 2, 0x7174, 9, 400], [1] * 100 + [0x7174] * 28):
+        ids = list(accumulate(deltas))
+        blocks.append(_block(ids, None, [struct.pack("!I", 1) + pickle.dumps([0], 2) for _ in ids]))
+        counts.append(len(ids))
+        expected_ids += ids
+        expected_weights += [1.0] * len(ids)
     ids, weights = parse_blocks(blocks, np.asarray(counts))
     assert ids.tolist() == expected_ids
     assert weights.tolist() == expected_weights
