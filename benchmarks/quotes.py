@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from archive import quotes as quotes_module
 from archive.alignment import words_of
 from archive.limits import MAX_QUOTE_CANDIDATES
 from archive.matching import clear_cache
@@ -209,14 +210,57 @@ def repeated(snap: Snapshot, text: str) -> bool:
     return found > MAX_QUOTE_CANDIDATES
 
 
+class Phases:
+    """Where one ``find_quote`` call's time goes: the candidate look-up (``_candidates``: grows with the index),
+    loading the candidates (``Snapshot.release_at``) and aligning their paragraphs (``_match``), timed by
+    wrapping those three for the length of the call."""
+
+    def __init__(self, snap: Snapshot) -> None:
+        self.snap = snap
+        self.ms: dict[str, float] = {"lookup": 0.0, "load": 0.0, "align": 0.0}
+
+    def _timed(self, function: Any, phase: str) -> Any:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.ms[phase] += (time.perf_counter() - started) * 1000
+        return timed
+
+    def __enter__(self) -> Phases:
+        self._saved = quotes_module._candidates, quotes_module._match
+        quotes_module._candidates = self._timed(quotes_module._candidates, "lookup")
+        quotes_module._match = self._timed(quotes_module._match, "align")
+        self.snap.release_at = self._timed(self.snap.release_at, "load")  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        quotes_module._candidates, quotes_module._match = self._saved
+        del self.snap.release_at
+
+    @staticmethod
+    def summary(all_ms: list[float], phases: list[dict[str, float]]) -> dict[str, Any]:
+        """Mean ms of each phase over all passages and over the slowest 5 %."""
+        slowest = sorted(range(len(all_ms)), key=lambda i: -all_ms[i])[:max(1, len(all_ms) // 20)]
+        return {group: {phase: round(statistics.mean(phases[i][phase] for i in chosen), 1) for phase in phases[0]}
+                for group, chosen in (("all", range(len(phases))), ("slowest_5_percent", slowest))} if phases else {}
+
+
 def percentile(values: list[float], p: float) -> float:
     values = sorted(values)
     return round(values[min(len(values) - 1, int(p * len(values)))], 1) if values else 0.0
 
 
-def run(snap: Snapshot, passages: int, outside: int, seed: int, verbose: bool, baseline: bool = True) -> dict[str, Any]:
+def run(snap: Snapshot, passages: int, outside: int, seed: int, verbose: bool, baseline: bool = True,
+        items_file: Path | None = None) -> dict[str, Any]:
     rng = random.Random(seed)
-    items = draw(snap, passages, rng)
+    if items_file and items_file.exists():
+        items = json.loads(items_file.read_text(encoding="utf-8"))[:passages]
+    else:
+        items = draw(snap, passages, rng)
+        if items_file:
+            items_file.write_text(json.dumps(items), encoding="utf-8")
     # Text repeated on more releases than the finder compares (wire disclaimers, a department's standard
     # paragraph): its answer lists the earliest copies and counts the rest, so the drawn release may be uncounted.
     for item in items:
@@ -224,15 +268,18 @@ def run(snap: Snapshot, passages: int, outside: int, seed: int, verbose: bool, b
     report: dict[str, Any] = {"releases": snap.tables.size, "passages": len(items), "levels": {},
                               "repeated_passages": sum(i["repeated"] for i in items)}
     all_ms: list[float] = []
+    phases: list[dict[str, float]] = []  # per passage, in the order of all_ms
     for level in LEVELS:
         right = copies = base_right = unique_right = 0
         times, base_times, misses = [], [], []
         level_rng = random.Random(f"{seed}-{level}")
         for item in items:
             text = perturb(item["text"], level, level_rng)
-            started = time.perf_counter()
-            result = find_quote(snap, text, seconds=None)
-            times.append((time.perf_counter() - started) * 1000)
+            with Phases(snap) as phase:
+                started = time.perf_counter()
+                result = find_quote(snap, text, seconds=None)
+                times.append((time.perf_counter() - started) * 1000)
+            phases.append(phase.ms)
             strict, copy = is_right(result, item)
             right += strict
             copies += copy
@@ -267,9 +314,11 @@ def run(snap: Snapshot, passages: int, outside: int, seed: int, verbose: bool, b
     texts = outside_passages(outside, random.Random(seed + 1))
     false_matches, base_false, times = [], 0, []
     for text in texts:
-        started = time.perf_counter()
-        result = find_quote(snap, text, seconds=None)
-        times.append((time.perf_counter() - started) * 1000)
+        with Phases(snap) as phase:
+            started = time.perf_counter()
+            result = find_quote(snap, text, seconds=None)
+            times.append((time.perf_counter() - started) * 1000)
+        phases.append(phase.ms)
         if result.groups:
             m = result.groups[0].first
             false_matches.append({"passage": text, "release": m.release_id, "score": m.score, "quote": m.quote})
@@ -299,6 +348,7 @@ def run(snap: Snapshot, passages: int, outside: int, seed: int, verbose: bool, b
         "perturbed_mean_copy_aware": round(statistics.mean(copy_aware), 1), "worst_level_copy_aware": min(copy_aware),
         "not_in_archive_no_match": report["not_in_archive"]["no_match"],
         "p50_ms": percentile(all_ms, 0.5), "p95_ms": percentile(all_ms, 0.95),
+        "phases_ms": Phases.summary(all_ms, phases),
     }
     print("summary:", json.dumps(report["summary"]))
     return report
@@ -462,6 +512,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--skip-baseline", action="store_true", help="Leave exact-phrase search out (for tuning)")
+    parser.add_argument("--items", type=Path, default=None, metavar="FILE",
+                        help="Passages drawn once and kept here; later runs (a bigger index holding the same first "
+                             "releases) use the same ones")
     parser.add_argument("--minhash", type=int, default=0, metavar="RELEASES",
                         help="Instead: compare candidate retrieval with a MinHash LSH Ensemble over this many releases "
                              "(needs `pip install datasketch`)")
@@ -483,7 +536,7 @@ def main() -> None:
         sys.exit(f"{OUTSIDE} is absent: the not-in-archive passages come from there")
     reader = IndexReader(IndexHome(args.index))
     with reader.snapshot() as snap:
-        report = run(snap, args.passages, args.outside, args.seed, args.verbose, not args.skip_baseline)
+        report = run(snap, args.passages, args.outside, args.seed, args.verbose, not args.skip_baseline, args.items)
     reader.close()
     print("saved", save("quotes", report))
 

@@ -230,3 +230,21 @@ def test_the_paragraphs_holding_a_passages_telling_words_are_those_each_paragrap
             assert list(_paragraphs_holding(release.paragraphs, words)) == each(release.paragraphs, words)
             checked += 1
     assert checked >= 20
+
+
+def test_the_quote_benchmark_splits_a_calls_time_into_its_phases_and_puts_the_finder_back(demo):
+    """``benchmarks/quotes.py`` reports where the time goes (look-up, loading, alignment) by wrapping the finder's
+    parts for one call; afterwards the finder is as it was."""
+    from archive import quotes
+    from benchmarks.quotes import Phases
+
+    before = quotes._candidates, quotes._match
+    release = next(r for r in demo.iter_releases() if len(max(r.paragraphs, key=len).split()) >= 12)
+    passage = " ".join(max(release.paragraphs, key=len).split()[:12])
+    with demo.snapshot() as snap, Phases(snap) as phase:
+        result = find_quote(snap, passage, seconds=None)
+    assert (quotes._candidates, quotes._match) == before and "release_at" not in vars(snap)
+    assert result.groups and min(phase.ms.values()) > 0
+    summary = Phases.summary([3.0, 1.0], [{"lookup": 1.0, "load": 0.0, "align": 2.0}, {"lookup": 1.0, "load": 0.0, "align": 0.0}])
+    assert summary == {"all": {"lookup": 1.0, "load": 0.0, "align": 1.0},
+                       "slowest_5_percent": {"lookup": 1.0, "load": 0.0, "align": 2.0}}
