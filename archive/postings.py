@@ -331,10 +331,10 @@ def _running_sums(deltas: np.ndarray, counts: np.ndarray, out_start: np.ndarray)
 
 
 def _pickled_ids(block: bytes, count: int, start: int) -> tuple[tuple[int, ...], int] | None:
-    """A block's id deltas (a tuple of ``count`` ints, first in the block) read by ``pickle.loads`` of the block
-    up to the tuple's end and not beyond, and where that end (the TUPLE opcode) is in the buffer the block
-    starts at ``start`` of; None when the block is not shaped so. The end is the first TUPLE, BINPUT pair that
-    closes a tuple of ``count`` items (the pair's two bytes can also be an int's)."""
+    """A block's id deltas (the tuple of ``count`` ints it starts with), read by ``pickle.loads`` of the block
+    cut after that tuple, and the offset of the tuple's closing TUPLE opcode in the joined buffer (the block
+    begins at ``start``); None when the block is not shaped so. The cut is at the first TUPLE, BINPUT pair
+    that closes a tuple of ``count`` items: those two bytes can also be part of an int."""
     end = block.find(b"tq", 3)
     while end > 0:
         try:
