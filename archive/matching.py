@@ -120,8 +120,10 @@ def matching(snap: Snapshot, parsed: ParsedQuery, deadline: Deadline, engine: st
 
 def ordered(snap: Snapshot, parsed: ParsedQuery, sort: str, hits_mask: np.ndarray, start: int, stop: int,
             deadline: Deadline, engine: str = "numpy") -> list[tuple[int, float | None]]:
-    """Document numbers ``start:stop`` of the hits in the requested order, with relevance scores. Ties keep
-    document order, so pages never overlap; only the hits up to ``stop`` are sorted."""
+    """Document numbers ``start:stop`` of the hits in the requested order, with relevance scores. Equal
+    scores put the newer release first (as Blacklight's default sort does): document numbers follow the order
+    a parallel build's workers finished in, so they alone would order equals differently after each re-index.
+    What is still equal keeps document order, so pages never overlap; only the hits up to ``stop`` are sorted."""
     if sort == "relevance" and parsed.whoosh is not None:
         docs, scores = scored(snap, parsed, deadline, engine)
         keep = hits_mask[docs]
@@ -130,7 +132,7 @@ def ordered(snap: Snapshot, parsed: ParsedQuery, sort: str, hits_mask: np.ndarra
             bar = np.partition(scores, len(scores) - stop)[len(scores) - stop]  # the stop-th best score
             best = scores >= bar
             docs, scores = docs[best], scores[best]
-        order = np.lexsort((docs, -scores))[start:stop]
+        order = np.lexsort((docs, -snap.tables.day[docs], -scores))[start:stop]
         return [(int(d), float(x)) for d, x in zip(docs[order], scores[order], strict=True)]
     docs = np.flatnonzero(hits_mask)
     days = snap.tables.day[docs]

@@ -12,6 +12,7 @@ writer's side, :class:`~indexer.apply.IndexRun`).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -62,9 +63,16 @@ def run_index(
     with home.writer_lock(), _snapshot_folder(home) as snapshots:
         home.discard_unpublished()
         summary = _update(paths, home, rebuild, jobs or os.cpu_count() or 1, progress, snapshots, prune, stamp)
+        summary.skipped.sort(key=lambda skip: _natural(skip[0]))  # the workers finish in any order
         home.mark_checked(stamp)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _natural(source: str) -> list[str | int]:
+    """A skipped file's or record's place in the report: by path, numbers by value (``x.jsonl#L2`` before
+    ``x.jsonl#L10``)."""
+    return [int(part) if i % 2 else part for i, part in enumerate(re.split(r"(\d+)", source))]
 
 
 @contextmanager

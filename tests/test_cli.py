@@ -47,6 +47,19 @@ def test_skips_are_listed_with_their_reasons_and_the_run_still_succeeds(tmp_path
     assert skipped["fixtures/mixed.jsonl#L4"] == "record has no text"
 
 
+def test_skips_are_listed_by_file_and_line_whichever_worker_finished_first(tmp_path: Path):
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    for n in range(1, 13):
+        (folder / f"release{n}.md").write_text("")
+    lines = ['{"title": "Fine", "text": "The clerk posted a notice."}'] + ['{"title": "No text"}'] * 11
+    (folder / "export.jsonl").write_text("\n".join(lines) + "\n")
+    result = archive("index", str(folder), "--json", index=tmp_path / "index")
+    assert result.returncode == 0, result.stderr
+    sources = [s["source"] for s in json.loads(result.stdout)["skipped"]]
+    assert sources == [f"drop/export.jsonl#L{n}" for n in range(2, 13)] + [f"drop/release{n}.md" for n in range(1, 13)]
+
+
 def test_nothing_readable_is_an_error(tmp_path: Path):
     result = archive("index", str(tmp_path / "missing"), index=tmp_path / "index")
     assert result.returncode == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -272,6 +273,25 @@ def test_phrases_match_inflected_forms_and_exact_asks_for_the_words_as_typed(tmp
     assert "council <mark>defended the voting right</mark> of" in " ".join(hit.passages)
     hit = next(h for h in search(reader, SearchRequest(q='"voting right" OR more')).hits if h.title == "C")
     assert hit.title == "C" and "<mark>more</mark>" in hit.passages[0] and "<mark>voting" not in hit.passages[0]
+    reader.close()
+
+
+def test_equally_relevant_releases_come_newest_first_and_undated_last(tmp_path: Path):
+    folder = tmp_path / "wire"
+    folder.mkdir()
+    days = ["2024-08-12", "2021-01-15", "2025-11-30", "2023-07-14", "2022-03-19", "2024-12-24", "2020-06-11"]
+    for n, day in enumerate(days):  # as many words in each; file names that sort neither by date nor its reverse
+        when = date.fromisoformat(day).strftime("%B %-d, %Y")
+        (folder / f"{'kqbxmwz'[n]}.md").write_text(f"# Pier {n}\n\nTESSALY, {when} /Wire/ -- The harbour office closed the pier.\n")
+    (folder / "u.md").write_text("# Pier 7\n\nTESSALY /Wire/ -- The harbour office closed the pier. Ferries resume soon.\n")
+    home = IndexHome(tmp_path / "index")
+    run_index([folder], home, jobs=1)
+    reader = IndexReader(home)
+    hits = search(reader, SearchRequest(q="harbour pier")).hits
+    assert len({h.score for h in hits}) == 1
+    assert [h.date for h in hits] == sorted(days, reverse=True) + [""]
+    second = search(reader, SearchRequest(q="harbour pier", page=2, page_size=3)).hits
+    assert [h.date for h in second] == sorted(days, reverse=True)[3:6]
     reader.close()
 
 
