@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,8 @@ from archive.schema import FACET_FIELDS, display_facet_value
 
 TABLES_FILE = "facets.npz"
 TERMS_FILE = "facet-terms.json"
-TABLES_VERSION = 3
+TABLES_VERSION = 4
+ORGANISATION_FACETS = ("issuer", "wire")  # one value per organisation, however releases case or space its name
 # Status codes per document (``archive/versions.py``): only the first two are searched and counted by default.
 STATUS_CODES = {"published": 0, "updated": 1, "withdrawn": 2, "superseded": 3}
 WITHDRAWN_CODE, SUPERSEDED_CODE = 2, 3
@@ -59,12 +61,33 @@ def speaker_spellings(postings: dict[str, dict[str, np.ndarray]]) -> tuple[list[
     return [display_facet_value(term) for term in terms], list(terms.values())
 
 
-def _merge_variants(values: list[str], docs: list[np.ndarray], people: list[tuple[int, list[int]]]
+def compact(name: str) -> str:
+    """A name as an organisation facet compares it: without case, spaces or punctuation ("NEWMEDIAWIRE",
+    "NewMediaWire" and "newmediawire" are one wire; a dateline shouts it, a folder name squashes it)."""
+    return re.sub(r"[\W_]+", "", name.casefold()) or name.casefold()
+
+
+def organisations_of(values: list[str], docs: list[np.ndarray]) -> list[tuple[int, list[int]]]:
+    """One entry per organisation written differently only in case, spaces or punctuation: the spelling shown
+    (the most frequent written in capitals and small letters: not a dateline's capitals, nor a folder's slug)
+    and every spelling's index, as :func:`people_of` gives them for people."""
+    groups: dict[str, list[int]] = {}
+    for i, value in enumerate(values):
+        groups.setdefault(compact(value), []).append(i)
+
+    def shown(i: int) -> tuple[bool, int, int]:
+        value = values[i]
+        return value != value.upper() and value != value.lower(), len(docs[i]), -i
+
+    return [(max(members, key=shown), members) for members in groups.values()]
+
+
+def _merge_variants(values: list[str], docs: list[np.ndarray], groups: list[tuple[int, list[int]]]
                     ) -> tuple[list[str], list[np.ndarray]]:
-    """One facet value per person across the archive (``people``, from :func:`people_of`): variants merge under
-    the most frequent spelling."""
+    """One facet value per group of spellings (people from :func:`people_of`, organisations from
+    :func:`organisations_of`), under the spelling the group shows."""
     merged_values, merged_docs = [], []
-    for best, members in people:
+    for best, members in groups:
         merged_values.append(values[best])
         merged_docs.append(np.unique(np.concatenate([docs[i] for i in members])) if len(members) > 1 else docs[best])
     return merged_values, merged_docs
@@ -83,11 +106,21 @@ class FacetTable:
         self._folded = {v.casefold(): v for v in self.values}
 
     def spelling(self, value: str) -> str | None:
-        """The facet's own spelling of ``value`` (matched without regard to case), or None."""
-        return self._folded.get(value.casefold())
+        """The facet's own spelling of ``value`` (matched as written, else without regard to case, else to
+        spaces and punctuation: a link to "newsdirect" finds "News Direct"), or None."""
+        if value in self._index:
+            return value
+        return self._folded.get(value.casefold()) or self._compacted.get(compact(value))
+
+    @cached_property
+    def _compacted(self) -> dict[str, str]:
+        """Built when first asked (a big speaker facet has a hundred thousand values to compact)."""
+        return {compact(v): v for v in self.values}
 
     def value_ids(self, values: list[str]) -> np.ndarray:
-        return np.array([self._index[v] for v in values if v in self._index], dtype=np.int64)
+        """The numbers of ``values`` as :meth:`spelling` finds them (a filter matches like a field clause)."""
+        spelled = (self.spelling(v) for v in values)
+        return np.array([self._index[v] for v in spelled if v is not None], dtype=np.int64)
 
     def docs_with_any(self, values: list[str], size: int) -> np.ndarray:
         """A boolean mask of the documents carrying at least one of ``values`` (one facet's OR)."""
@@ -162,6 +195,8 @@ class FacetTables:
             else:
                 values = [display_facet_value(term) for term in postings[field]]
                 docs = list(postings[field].values())
+                if facet in ORGANISATION_FACETS:
+                    values, docs = _merge_variants(values, docs, organisations_of(values, docs))
             pair_doc = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
             pair_value = np.repeat(np.arange(len(values), dtype=np.int64), [len(d) for d in docs])
             tables[facet] = FacetTable(values, pair_doc, pair_value)

@@ -3,6 +3,7 @@ safe highlighting. Expected counts come from the exported records, not from the 
 
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter
 from datetime import date
@@ -201,6 +202,15 @@ def test_on_real_samples_topic_counts_match_the_export(samples, sample_records):
     assert years == dict(Counter(r["date"][:4] for r in sample_records if r["date"]))
 
 
+@needs_shared
+def test_on_real_samples_the_wire_facet_counts_each_wire_once_however_it_is_written(samples):
+    wires = next(f for f in search(samples, SearchRequest(facet_limit=50)).facets if f.name == "wire")
+    assert {v.value: v.count for v in wires.values} == {  # NewMediaWire: 11 "NEWMEDIAWIRE", 3 folder "newmediawire"
+        "24-7PressRelease": 56, "ibn": 38, "newsdirect": 28, "NewMediaWire": 16, "blockchainwire": 15, "citybiz": 14,
+        "Newsworthy.ai": 11, "pressservices": 8, "reportable": 4, "NOTICIAS NEWSWIRE": 3, "evertiseaipr": 2,
+        "BUSINESS WIRE": 1, "GLOBE NEWSWIRE": 1, "Media OutReach Newswire": 1, "ThriveNewsWire": 1, "prism": 1}
+
+
 def test_copies_of_one_release_fold_into_one_hit_that_lists_them(tmp_path: Path):
     folder = tmp_path / "wire"
     (folder / "a").mkdir(parents=True)
@@ -231,6 +241,43 @@ def test_one_speaker_facet_value_per_person_across_releases(tmp_path: Path):
     speakers = next(f for f in search(reader, SearchRequest()).facets if f.name == "speaker")
     assert {v.value: v.count for v in speakers.values} == {"Loretta E. Lynch": 3, "John Lynch": 1}
     assert search(reader, SearchRequest(filters={"speaker": ["Loretta E. Lynch"]})).total == 3
+    reader.close()
+
+
+def test_one_wire_facet_value_however_datelines_and_folders_write_its_name(tmp_path: Path):
+    folder = tmp_path / "wires"
+    for n, (where, wire) in enumerate([("newmediawire/2024", ""), ("other/2024", "NEWMEDIAWIRE"),
+                                       ("other/2024", "NEWMEDIAWIRE"), ("other/2024", "NewMediaWire"),
+                                       ("newsdirect/2024", ""), ("other/2024", "News Direct")]):
+        (folder / where).mkdir(parents=True, exist_ok=True)
+        line = f"BOSTON, May {n + 10}, 2024 /{wire}/ --" if wire else f"BOSTON, May {n + 10}, 2024 --"
+        (folder / where / f"r{n}.md").write_text(f"# Release {n}\n\n{line} The harbour office closed the pier.\n")
+    home = IndexHome(tmp_path / "index")
+    run_index([folder], home, jobs=1)
+    reader = IndexReader(home)
+    assert sorted(r.wire for r in reader.iter_releases()) == [
+        "NEWMEDIAWIRE", "NEWMEDIAWIRE", "NewMediaWire", "News Direct", "newmediawire", "newsdirect"]
+    wires = next(f for f in search(reader, SearchRequest()).facets if f.name == "wire")
+    assert {v.value: v.count for v in wires.values} == {"NewMediaWire": 4, "News Direct": 2}
+    for spelled in ("newmediawire", "NEWMEDIAWIRE", "New Media Wire", "NewMediaWire"):
+        assert search(reader, SearchRequest(filters={"wire": [spelled]})).total == 4, spelled
+    assert search(reader, SearchRequest(filters={"wire": ["newsdirect"]})).total == 2
+    reader.close()
+
+
+def test_one_issuer_facet_value_however_an_export_cases_the_name(tmp_path: Path):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    authors = ["Tessaly Harbour Authority", "TESSALY HARBOUR AUTHORITY", "Tessaly Harbour Authority", "Tessaly Port Council"]
+    (folder / "releases.jsonl").write_text("".join(
+        json.dumps({"title": f"Pier notice {n}", "date": f"2024-05-{n + 10}", "author": who,
+                    "text": "The harbour office closed the pier after the storm."}) + "\n"
+        for n, who in enumerate(authors)))
+    home = IndexHome(tmp_path / "index")
+    run_index([folder], home, jobs=1)
+    reader = IndexReader(home)
+    issuers = next(f for f in search(reader, SearchRequest()).facets if f.name == "issuer")
+    assert {v.value: v.count for v in issuers.values} == {"Tessaly Harbour Authority": 3, "Tessaly Port Council": 1}
     reader.close()
 
 
