@@ -59,7 +59,7 @@ def count_facets(tables: FacetTables, request: SearchRequest, base: np.ndarray, 
             if other != name:
                 docs &= mask
         counts = table.count(docs)
-        selected = set(request.filters.get(name, []))
+        selected = {table.spelling(v) or v for v in request.filters.get(name, [])}  # as the facet spells it
         needle = request.facet_search.get(name, "").strip().lower()
         order = np.argsort(-counts, kind="stable")
         values: list[FacetValue] = []

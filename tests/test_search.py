@@ -260,7 +260,10 @@ def test_one_wire_facet_value_however_datelines_and_folders_write_its_name(tmp_p
     wires = next(f for f in search(reader, SearchRequest()).facets if f.name == "wire")
     assert {v.value: v.count for v in wires.values} == {"NewMediaWire": 4, "News Direct": 2}
     for spelled in ("newmediawire", "NEWMEDIAWIRE", "New Media Wire", "NewMediaWire"):
-        assert search(reader, SearchRequest(filters={"wire": [spelled]})).total == 4, spelled
+        narrowed = search(reader, SearchRequest(filters={"wire": [spelled]}))
+        assert narrowed.total == 4, spelled
+        shown = next(f for f in narrowed.facets if f.name == "wire").values
+        assert [(v.value, v.count, v.selected) for v in shown] == [("NewMediaWire", 4, True), ("News Direct", 2, False)]
     assert search(reader, SearchRequest(filters={"wire": ["newsdirect"]})).total == 2
     reader.close()
 
