@@ -30,7 +30,7 @@ MANIFEST = "manifest.json"
 GEN_PREFIX = "gen-"
 READERS_LOCK = "readers.lock"  # its name holds LOCK, so it is never hard-linked into the next generation
 CHECKED = "checked_at"  # when a run last looked at the folders: the "last seen" of every current release
-INDEX_VERSION = 11  # 11: datelines glued before titles, a member's role from their site; 10: speaker names and titles (datelines, title words that are names), facet tables kept per segment; 9: secondary topics need a score of 3.5, folder samples chosen by hash, contact labels are not issuers; 8: versions, withdrawn releases and the status field; bump when the schema or extraction changes: the next `archive index` rebuilds older indexes
+INDEX_VERSION = 12  # 12: a wire named by its folder is spelled as the release writes it; 11: datelines glued before titles, a member's role from their site; 10: speaker names and titles (datelines, title words that are names), facet tables kept per segment; 9: secondary topics need a score of 3.5, folder samples chosen by hash, contact labels are not issuers; 8: versions, withdrawn releases and the status field; bump when the schema or extraction changes: the next `archive index` rebuilds older indexes
 
 
 class ArchiveError(Exception):

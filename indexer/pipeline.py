@@ -15,6 +15,7 @@ from indexer.extract.organisations import expand_acronym, looks_like_organisatio
 from indexer.extract.speakers import extract_speakers
 from indexer.extract.titles import choose_title
 from indexer.extract.topics import pick_topics
+from indexer.extract.wire import spelled_wire
 from indexer.sources.base import Draft, SkipFile
 
 _PLACE = re.compile(r"^\(?[A-Z][\w.'\u2019 -]{1,40},\s*[A-Z][\w. ]{1,30}\)?$")  # "Tampa, FL", "Hood River, Ore."
@@ -50,7 +51,7 @@ def build_release(draft: Draft, wire_hint: str = "", profile: FolderProfile | No
         paragraphs=draft.paragraphs,
         date=date,
         dateline=place,
-        wire=wire or wire_hint,
+        wire=wire or spelled_wire(wire_hint, draft.paragraphs),
         issuer=issuer,
         speakers=speakers,
         topics=pick_topics(title, "\n".join(draft.paragraphs)),

@@ -9,6 +9,7 @@ from indexer.extract.dates import best_date, dateline_date, parse_date, path_dat
 from indexer.extract.issuer import member_office, organisation_from_headline, organisation_from_text
 from indexer.extract.speakers import extract_speakers
 from indexer.extract.topics import pick_topics
+from indexer.extract.wire import spelled_wire
 
 
 def names(paragraphs: list[str]) -> list[str]:
@@ -55,6 +56,25 @@ def test_dates_from_file_names_and_folders(path: str, expected: str):
 def test_path_date_is_used_only_when_the_text_has_none():
     assert best_date("", ["LONDON, May 2, 2024 /Wire/ -- text"], "2024/0501/x.md") == ("2024-05-02", "dateline")
     assert best_date("", ["Text without a date."], "2024/0501/x.md") == ("2024-05-01", "path")
+
+
+@pytest.mark.parametrize("slug,paragraphs,expected", [
+    ("ibn", ["GreenEnergyStocks is one of 75+ brands within the Dynamic Brand Portfolio @ IBN.",
+             "Source: https://rss.investorbrandnetwork.com/ibn/next-gen-photovoltaics/"], "IBN"),
+    ("newsdirect", ["Contact us at editor@newsdirect.com.", "View the original on News Direct.",
+                    "--News Direct--", "NEWS DIRECT", "See www.NewsDirect.com, NewsDirect.com/about, NewsDirect.com/x.",
+                    "Good News. Direct action. More News. Direct mail. Big News. Direct line."], "News Direct"),
+    ("newmediawire", ["BOSTON - (NEWMEDIAWIRE) - May 2 -", "Distributed by NewMediaWire, NEWMEDIAWIRE."], "NewMediaWire"),
+    ("mediaoutreach", ["Hashtag: #Media OutReach", "Issued by Media OutReach Newswire"], "Media OutReach"),
+    ("newsworthy", ["Venice, FL (Newsworthy.ai) Monday Dec 4, 2023 --", "newsworthy.ai/news/123"], "newsworthy"),
+    ("citybiz", ["Read more on citybiz.co and citybiz"], "citybiz"),
+    ("prism", ["The prism of policy: a PRIS Media report."], "prism"),
+    ("247PressRelease", ["MILWAUKEE, WI, March 15, 2024 /24-7PressRelease/ --"], "247PressRelease"),
+])
+def test_a_wire_named_by_its_folder_is_spelled_as_the_releases_prose_writes_it(slug, paragraphs, expected):
+    """Capitals and spaces from the prose (mixed case before capitals, the most frequent first); never from an
+    address, never a form of other letters; a folder already written with capitals stays as it is."""
+    assert spelled_wire(slug, paragraphs) == expected
 
 
 @pytest.mark.parametrize("text,place,wire", [
