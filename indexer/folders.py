@@ -89,13 +89,15 @@ def profiles(files: Iterable[Any], known: dict[str, Any]) -> tuple[dict[str, Fol
             "utf-8", "surrogateescape")).hexdigest()
         old = known.get(key)
         if old and old.get("signature") == signature:
-            profile = FolderProfile(frozenset(old["chrome"]), old["issuer"], old["stated_issuer"], tuple(old["aliases"]))
+            profile = FolderProfile(frozenset(old["chrome"]), old["issuer"], old["stated_issuer"], tuple(old["aliases"]),
+                                    tuple((slug, name) for slug, name in old.get("wires", [])))
         else:
             profile = build_profile(list(_drafts(sample)), issuer)
         for f in members:
             found[f.source] = profile
         record[key] = {"signature": signature, "chrome": sorted(profile.chrome_titles), "issuer": profile.issuer,
-                       "stated_issuer": profile.stated_issuer, "aliases": list(profile.aliases)}
+                       "stated_issuer": profile.stated_issuer, "aliases": list(profile.aliases),
+                       "wires": [list(pair) for pair in profile.wires]}
     return found, record
 
 

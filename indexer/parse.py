@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from archive.model import Release
 from archive.schema import analysed_document, record_from_stored
 from indexer.extract.folder import FolderProfile
+from indexer.extract.wire import wire_from_path
 from indexer.pipeline import build_release
 from indexer.plan import Job
 from indexer.sanitize import sanitize_release
@@ -162,15 +163,6 @@ def _extract(drafts: list[Draft | SkipFile], wire_hint: str, clock: _Clock, resu
         cost = time.process_time() - started
         if cost > result.slowest[0]:
             result.slowest = (round(cost, 3), item.source)
-
-
-def wire_from_path(source: str) -> str:
-    """For ``<source>/<wire>/<YYYY>/…`` trees, the wire folder's name."""
-    parts = source.split("/")
-    for i, part in enumerate(parts[:-1]):
-        if part.isdigit() and len(part) == 4 and i >= 1 and not parts[i - 1].isdigit():
-            return parts[i - 1] if i >= 2 else ""
-    return ""
 
 
 def packed(release: Release) -> bytes:

@@ -7,7 +7,10 @@ import json
 import time
 from pathlib import Path
 
+import pytest
+
 from archive.store import IndexHome, IndexReader
+from indexer import folders
 from indexer.build import run_index
 from indexer.extract.dateline import parse_dateline
 from indexer.pipeline import build_release
@@ -109,6 +112,29 @@ def test_a_folder_may_state_its_issuer(tmp_path):
     (folder / "a.txt").write_text("Flood works finished\n\nThe works on the east bank are done, said Jane Roe.\n")
     [release] = index(tmp_path, folder).values()
     assert release["issuer"] == "Ministry of Rivers"
+
+
+def test_a_wire_folder_is_cited_as_its_releases_write_the_wire_also_where_one_never_does(tmp_path, monkeypatch):
+    folder = tmp_path / "feeds"
+    for n, (wire, credit) in enumerate([("harbourdesk", ""), ("harbourdesk", "Distributed by Harbour Desk."),
+                                        ("harbourdesk", "Source: https://harbourdesk.example/news/1"),
+                                        ("pnw", "One of the brands of the PNW portfolio."), ("pnw", ""),
+                                        ("quaynews", "")]):
+        (folder / wire / "2024").mkdir(parents=True, exist_ok=True)
+        (folder / wire / "2024" / f"r{n}.md").write_text(
+            f"# Pier notice {n}\n\nBOSTON, May {n + 10}, 2024 -- The harbour office closed the pier. {credit}\n")
+    monkeypatch.setattr(folders, "SAMPLE", 4)  # by the hash of their names, r0 and r5 are left out of the sample
+    releases = index(tmp_path, folder)
+    assert {path: r["wire"] for path, r in releases.items()} == {
+        "harbourdesk/2024/r0.md": "Harbour Desk", "harbourdesk/2024/r1.md": "Harbour Desk",
+        "harbourdesk/2024/r2.md": "Harbour Desk", "pnw/2024/r3.md": "PNW", "pnw/2024/r4.md": "PNW",
+        "quaynews/2024/r5.md": "quaynews"}
+    # The next run keeps the folder's profile from the manifest (the sampled files are unchanged): a release that
+    # changed is read again, and cited alike.
+    (folder / "harbourdesk" / "2024" / "r0.md").write_text(
+        "# Pier notice 0\n\nBOSTON, May 10, 2024 -- The harbour office reopened the pier.\n")
+    monkeypatch.setattr(folders, "build_profile", lambda *a: pytest.fail("a profile built again"))
+    assert index(tmp_path, folder)["harbourdesk/2024/r0.md"]["wire"] == "Harbour Desk"
 
 
 def test_a_wire_is_never_the_issuer(demo_records):

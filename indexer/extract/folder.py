@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from indexer.extract.issuer import is_wire_service, site_identity
 from indexer.extract.organisations import aliases_of, organisation_mentions
+from indexer.extract.wire import spelled_wire, wire_from_path
 from indexer.sources.base import Draft
 from indexer.text import norm
 
@@ -32,19 +33,37 @@ class FolderProfile:
     issuer: str = ""  # agreed across the folder's releases
     stated_issuer: str = ""  # set by the user in press-archive.toml: wins over everything
     aliases: tuple[str, ...] = field(default=())
+    wires: tuple[tuple[str, str], ...] = field(default=())  # a wire folder's slug and how the sample writes it
 
     def digest(self) -> str:
         """Changes when what the profile would change in a release changes (files are then parsed again)."""
-        payload = json.dumps([sorted(self.chrome_titles), self.issuer, self.stated_issuer], ensure_ascii=False)
+        payload = json.dumps([sorted(self.chrome_titles), self.issuer, self.stated_issuer, *self.wires],
+                             ensure_ascii=False)
         return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:12]
+
+    def wire_spelling(self, slug: str) -> str:
+        """How the folder's releases write the wire its folder names ``slug``; "" when the sample never does."""
+        return dict(self.wires).get(slug, "")
 
 
 def build_profile(drafts: list[Draft], stated_issuer: str = "") -> FolderProfile:
     """The profile of a folder from a sample of its drafts."""
+    wires = _wire_spellings(drafts)
     if len(drafts) < MIN_PAGES:
-        return FolderProfile(stated_issuer=stated_issuer)
+        return FolderProfile(stated_issuer=stated_issuer, wires=wires)
     issuer, aliases = _agreed_issuer(drafts)
-    return FolderProfile(_chrome(drafts), issuer, stated_issuer, aliases)
+    return FolderProfile(_chrome(drafts), issuer, stated_issuer, aliases, wires)
+
+
+def _wire_spellings(drafts: list[Draft]) -> tuple[tuple[str, str], ...]:
+    """Each wire folder's slug among the drafts with the spelling their prose gives it, read across the whole
+    sample: every release of the folder is then cited alike, also those that never write the name."""
+    texts: dict[str, list[str]] = defaultdict(list)
+    for draft in drafts:
+        if slug := wire_from_path(draft.source):
+            texts[slug].extend(draft.paragraphs)
+    spelled = ((slug, spelled_wire(slug, paragraphs)) for slug, paragraphs in sorted(texts.items()))
+    return tuple((slug, name) for slug, name in spelled if name != slug)
 
 
 def _chrome(drafts: list[Draft]) -> frozenset[str]:

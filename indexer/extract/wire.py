@@ -16,6 +16,15 @@ from archive.facets import compact
 _ADDRESS = re.compile(r"\S*(?:[/@]|\.[a-z]{2,}\b)\S*", re.I)  # URLs, paths, e-mail addresses, domains
 
 
+def wire_from_path(source: str) -> str:
+    """For ``<source>/<wire>/<YYYY>/…`` trees, the wire folder's name."""
+    parts = source.split("/")
+    for i, part in enumerate(parts[:-1]):
+        if part.isdigit() and len(part) == 4 and i >= 1 and not parts[i - 1].isdigit():
+            return parts[i - 1] if i >= 2 else ""
+    return ""
+
+
 def spelled_wire(slug: str, paragraphs: list[str]) -> str:
     """The most frequent spelling of ``slug`` in the release's prose that has capitals (mixed case before all
     capitals, which datelines and logos shout); ``slug`` itself when the prose never writes it so.
