@@ -24,7 +24,7 @@ from archive.schema import FACET_FIELDS, display_facet_value
 
 TABLES_FILE = "facets.npz"
 TERMS_FILE = "facet-terms.json"
-TABLES_VERSION = 4
+TABLES_VERSION = 5
 ORGANISATION_FACETS = ("issuer", "wire")  # one value per organisation, however releases case or space its name
 # Status codes per document (``archive/versions.py``): only the first two are searched and counted by default.
 STATUS_CODES = {"published": 0, "updated": 1, "withdrawn": 2, "superseded": 3}
@@ -69,15 +69,14 @@ def compact(name: str) -> str:
 
 def organisations_of(values: list[str], docs: list[np.ndarray]) -> list[tuple[int, list[int]]]:
     """One entry per organisation written differently only in case, spaces or punctuation: the spelling shown
-    (the most frequent written in capitals and small letters: not a dateline's capitals, nor a folder's slug)
-    and every spelling's index, as :func:`people_of` gives them for people."""
+    (the most frequent, all capitals only where there is no other: datelines shout the names they carry) and
+    every spelling's index, as :func:`people_of` gives them for people."""
     groups: dict[str, list[int]] = {}
     for i, value in enumerate(values):
         groups.setdefault(compact(value), []).append(i)
 
     def shown(i: int) -> tuple[bool, int, int]:
-        value = values[i]
-        return value != value.upper() and value != value.lower(), len(docs[i]), -i
+        return values[i] != values[i].upper(), len(docs[i]), -i
 
     return [(max(members, key=shown), members) for members in groups.values()]
 
