@@ -33,7 +33,7 @@ def apa_fields(release: Release) -> str:
     if container and container.lower() in release.issuer.lower():
         container = ""
     # An issuer that ends in a full stop ("Inc.") takes no second one; APA's style capitalises the wire's first
-    # letter (a wire known only by its folder, "newsdirect", is cited as "Newsdirect").
+    # letter (a wire known only by its folder, "citybiz", is cited as "Citybiz").
     author = release.issuer if release.issuer.endswith(".") else f"{release.issuer}."
     title = us_quotes(sentence_case(release.title, release.text))
     parts = [f"{author} ({y}, {MONTHS[m - 1]} {d}). {title} [Press release]."]
